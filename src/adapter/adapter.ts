@@ -1,0 +1,74 @@
+/**
+ * @module adapter/adapter
+ * The scale-out seam. The core always delivers to its own (local) clients first, synchronously;
+ * an adapter carries what must cross to other nodes and answers cluster-wide lookups.
+ * The in-memory adapter is the single-process default; `ws-controllers/redis` implements the same.
+ */
+
+/** One message for many clients. */
+export interface BroadcastPacket {
+  /** The encoded envelope (encoded once for every recipient). */
+  data: string;
+  /** Only members of these rooms (any of them); all clients when absent. */
+  rooms?: readonly string[];
+  /** Never these client ids. */
+  except?: readonly string[];
+  /** Only clients connected on this controller path. */
+  path?: string;
+}
+
+/** What a node offers its adapter: local delivery and local lookups. */
+export interface AdapterHost {
+  /** This node's id (random per app). */
+  readonly nodeId: string;
+  /** Delivers to matching local clients; returns how many received it. */
+  deliverLocal(packet: BroadcastPacket): number;
+  /** Sends a text (or binary) frame to one local client; false when it is not here or closed. */
+  sendLocal(clientId: string, data: string | Uint8Array): boolean;
+  /** Closes one local client; false when it is not here. */
+  disconnectLocal(clientId: string, code?: number, reason?: string): boolean;
+  /** Makes a local client join a room; false when it is not here. */
+  joinLocal(clientId: string, room: string): Promise<boolean>;
+  /** Makes a local client leave a room; false when it is not here. */
+  leaveLocal(clientId: string, room: string): Promise<boolean>;
+  /** Ids of local clients (on one path, or all). */
+  localIds(path?: string): string[];
+  /** Ids of local members of a room. */
+  localMembers(room: string): string[];
+  /** Rooms of a local client, or undefined when it is not here. */
+  localRoomsOf(clientId: string): string[] | undefined;
+}
+
+/** The cluster side of rooms and client targeting. Every method may be called concurrently. */
+export interface Adapter {
+  /** Called once at start-up, before the first connection. */
+  init(host: AdapterHost): Promise<void>;
+  /** A local client finished its handshake. */
+  clientConnected(clientId: string, path: string): Promise<void>;
+  /** A local client closed (its memberships are gone too). */
+  clientDisconnected(clientId: string): Promise<void>;
+  /** A local client joined a room. */
+  joined(clientId: string, room: string): Promise<void>;
+  /** A local client left a room. */
+  left(clientId: string, room: string): Promise<void>;
+  /** Sends a packet to the other nodes (local delivery has already happened). */
+  publish(packet: BroadcastPacket): Promise<void>;
+  /** Sends to a client that is not local; true once delivered. */
+  sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean>;
+  /** Closes a client that is not local; true when it existed. */
+  disconnectRemote(clientId: string, code?: number, reason?: string): Promise<boolean>;
+  /** Makes a client that is not local join a room; true when it existed. */
+  joinRemote(clientId: string, room: string): Promise<boolean>;
+  /** Makes a client that is not local leave a room; true when it existed. */
+  leaveRemote(clientId: string, room: string): Promise<boolean>;
+  /** Cluster-wide members of a room. */
+  members(room: string): Promise<string[]>;
+  /** Cluster-wide rooms of a client (empty when unknown). */
+  roomsOf(clientId: string): Promise<string[]>;
+  /** Cluster-wide client ids (on one path, or all). */
+  ids(path?: string): Promise<string[]>;
+  /** Cluster-wide client count (on one path, or all). */
+  count(path?: string): Promise<number>;
+  /** Leaves the cluster and frees resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/**
+ * @module app/bootstrap
+ * The composition root: discovers a module tree, builds its container and controllers, and serves.
+ */
+import { InMemoryAdapter } from '../adapter/in-memory-adapter';
+import { createAppContainer, registerProvider } from '../di/app-container';
+import { compileController, type CompiledController } from '../dispatch/compiled-controller';
+import { collectModuleGraph } from '../discovery/module-graph';
+import { RouteTable } from '../discovery/route-table';
+import { ConnectionEngine } from '../engine/connection-engine';
+import { readClassMetadata } from '../metadata/reflection';
+import { ClientService } from '../rooms/client-service';
+import { Hub } from '../rooms/hub';
+import { RoomService } from '../rooms/room-service';
+import { NodeWsTransport } from '../transport/node-ws-transport';
+import { resolveLogger } from './logger';
+import { resolveOptions, type BootstrapOptions } from './options';
+import { WsApp } from './ws-app';
+
+type Class = new (...args: never[]) => unknown;
+
+/** Starts an app from its root module. */
+export async function bootstrap(module: Class, options: BootstrapOptions = {}): Promise<WsApp> {
+  const settings = resolveOptions(options);
+  const logger = resolveLogger(settings.logger);
+  const graph = collectModuleGraph(module);
+
+  const container = createAppContainer();
+  const adapter = settings.adapter ?? new InMemoryAdapter();
+  const hub = new Hub(adapter, logger, settings.maxBufferedBytes);
+  container.register(RoomService, { useValue: new RoomService(hub) });
+  container.register(ClientService, { useValue: new ClientService(hub) });
+  for (const provider of graph.providers) registerProvider(container, provider);
+
+  const routes = new RouteTable<CompiledController>();
+  for (const type of graph.controllers) {
+    const meta = readClassMetadata(type);
+    if (!meta?.controller) throw new Error(`${type.name} is listed as a controller but has no @WebSocketController()`);
+    container.registerSingleton(type as never);
+    const instance = container.resolve(type as never) as object;
+    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers: settings.enhancers });
+    routes.add(meta.controller.path, compiled, (existing) => existing.name);
+  }
+
+  const engine = new ConnectionEngine(routes, hub, logger, { handshakeTimeoutMs: settings.handshakeTimeoutMs });
+  const transport =
+    settings.transport ??
+    new NodeWsTransport({ port: settings.port, host: settings.host, server: settings.server, maxPayload: settings.maxPayload, logger });
+  hub.prepare = (text) => transport.prepare(text);
+  await adapter.init(hub);
+  await transport.listen(engine);
+
+  const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs);
+  container.register(WsApp, { useValue: app });
+  logger.info(
+    { port: transport.port, routes: graph.controllers.map((c) => describeRoute(c)) },
+    `ws-controllers listening on port ${transport.port}`,
+  );
+  return app;
+}
+
+function describeRoute(type: Class): { path: string; controller: string; events: string[] } {
+  const meta = readClassMetadata(type);
+  const events = Object.values(meta?.handlers ?? {}).flatMap((h) => (h.kind === 'message' && h.event ? [h.event] : []));
+  return { path: meta?.controller?.path ?? '?', controller: type.name, events };
+}

@@ -1,0 +1,62 @@
+/**
+ * @module app/options
+ * Options of `bootstrap()`, with their defaults.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { ValidatorOptions } from 'class-validator';
+import type { Adapter } from '../adapter/adapter';
+import type { Transport } from '../transport/transport';
+import type { Logger } from './logger';
+import type { InvokerEnhancer } from '../dispatch/compiled-controller';
+
+/** Options of `bootstrap(module, options)`. */
+export interface BootstrapOptions {
+  /** Port to listen on (0 picks a free one). Ignored with `server`. @default 3000 */
+  port?: number;
+  /** Interface to listen on. @default all interfaces */
+  host?: string;
+  /** Attach to an existing http/https server instead of opening a port; plain HTTP keeps working on it. */
+  server?: HttpServer | HttpsServer;
+  /** Largest accepted message in bytes; larger frames close the connection with 1009. @default 1048576 (1 MiB) */
+  maxPayload?: number;
+  /** class-validator options for DTO payloads. @default { whitelist: true, forbidNonWhitelisted: true } */
+  validation?: ValidatorOptions;
+  /** A pino-compatible logger, or `false` for none. @default pino JSON lines at `info` */
+  logger?: Logger | false;
+  /** The scale-out adapter. @default new InMemoryAdapter() */
+  adapter?: Adapter;
+  /** A client with more bytes than this queued is closed with 1013. @default 8388608 (8 MiB) */
+  maxBufferedBytes?: number;
+  /** An `@OnConnect` still running after this many ms refuses the upgrade with 503. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** How long `close()` waits for clients to finish their closing handshake before dropping them. @default 5000 */
+  closeTimeoutMs?: number;
+  /** Another runtime's transport (the default is Node's `ws`). */
+  transport?: Transport;
+  /** Wrappers applied to every compiled handler call, in order (used by the request pipeline). */
+  enhancers?: InvokerEnhancer[];
+}
+
+/** Options with every default applied. */
+export interface ResolvedOptions extends BootstrapOptions {
+  port: number;
+  maxPayload: number;
+  validation: ValidatorOptions;
+  maxBufferedBytes: number;
+  handshakeTimeoutMs: number;
+  closeTimeoutMs: number;
+}
+
+/** Applies defaults. */
+export function resolveOptions(options: BootstrapOptions = {}): ResolvedOptions {
+  return {
+    ...options,
+    port: options.port ?? 3000,
+    maxPayload: options.maxPayload ?? 1024 * 1024,
+    validation: options.validation ?? {},
+    maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
+  };
+}

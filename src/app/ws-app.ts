@@ -1,0 +1,54 @@
+/**
+ * @module app/ws-app
+ * The running application that `bootstrap()` returns.
+ */
+import type { DependencyContainer } from 'tsyringe';
+import type { Adapter } from '../adapter/adapter';
+import type { ConnectionEngine } from '../engine/connection-engine';
+import type { ProviderToken } from '../metadata/types';
+import type { Transport } from '../transport/transport';
+
+/** A running app: its port, server, providers, and `close()`. */
+export class WsApp {
+  private closing?: Promise<void>;
+
+  /** @internal */
+  constructor(
+    /** The app's own DI container. */
+    readonly container: DependencyContainer,
+    private readonly engine: ConnectionEngine,
+    private readonly transport: Transport,
+    private readonly adapter: Adapter,
+    private readonly closeTimeoutMs: number,
+  ) {}
+
+  /** The port it listens on (the user server's port when attached to one). */
+  get port(): number {
+    return this.transport.port;
+  }
+
+  /** The HTTP(S) server carrying the WebSockets. */
+  get server(): import('node:http').Server | import('node:https').Server {
+    return this.transport.server as import('node:http').Server;
+  }
+
+  /** Resolves a provider (a singleton within this app). */
+  get<T>(token: ProviderToken<T>): T {
+    return this.container.resolve(token as Parameters<DependencyContainer['resolve']>[0]) as T;
+  }
+
+  /**
+   * Stops accepting connections, closes every client with 1001, waits for `@OnDisconnect` handlers,
+   * and frees the port (a user-supplied server stays open). Calling it twice is safe.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.timeoutMs ?? this.closeTimeoutMs);
+    return this.closing;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    await this.engine.shutdown(timeoutMs);
+    await this.transport.close();
+    await this.adapter.close();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * @module clients/connection
+ * The framework's side of one connection: the `WsClient` users see, plus the socket it writes to.
+ * Until `@OnConnect` finishes there is no socket yet, so outgoing frames wait in a small queue.
+ */
+import { randomBytes } from 'node:crypto';
+import { encodeMessage } from '../dispatch/envelope';
+import { ReadyState, type PreparedFrame, type TransportSocket } from '../transport/transport';
+import type { BroadcastPacket } from '../adapter/adapter';
+import type { WsClient } from './ws-client';
+import type { CompiledController } from '../dispatch/compiled-controller';
+
+/** What a connection asks of its app for rooms and targeting. */
+export interface ConnectionHub {
+  join(connection: Connection, room: string): Promise<void>;
+  leave(connection: Connection, room: string): Promise<void>;
+  broadcast(packet: BroadcastPacket): Promise<void>;
+  sendTo(clientId: string, data: string): Promise<boolean>;
+  /** Called when a socket passes the slow-consumer limit. */
+  readonly maxBufferedBytes: number;
+}
+
+/** Fields fixed at handshake time. */
+export interface ConnectionInit {
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  params: Record<string, string>;
+  remoteAddress: string;
+}
+
+type Outgoing = string | Uint8Array | PreparedFrame;
+
+/** Code used to close slow consumers (try again later). */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+
+/** One connection; implements `WsClient`. */
+export class Connection implements WsClient {
+  readonly id = randomBytes(16).toString('base64url');
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly params: Record<string, string>;
+  readonly remoteAddress: string;
+  readonly data: Record<string, unknown> = {};
+  /** Rooms joined explicitly (kept current by the hub). */
+  readonly rooms = new Set<string>();
+  /** The socket, once the handshake completed. */
+  socket: TransportSocket | undefined;
+  /** The controller serving this connection (set before `@OnConnect` runs). */
+  controller!: CompiledController;
+  /** Set once the close was handled (disconnect hooks started). */
+  closed = false;
+  /** Per-connection state other features attach (scoped containers, rate limits...). */
+  readonly locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private pending: Outgoing[] | undefined = [];
+  private pendingClose: { code?: number; reason?: string } | undefined;
+
+  constructor(
+    init: ConnectionInit,
+    private readonly hub: ConnectionHub,
+  ) {
+    this.path = init.path;
+    this.query = init.query;
+    this.headers = init.headers;
+    this.params = init.params;
+    this.remoteAddress = init.remoteAddress;
+  }
+
+  get readyState(): number {
+    if (this.socket) return this.socket.readyState;
+    return this.closed ? ReadyState.CLOSED : ReadyState.CONNECTING;
+  }
+
+  /** Attaches the socket after the handshake and flushes what was sent during `@OnConnect`. */
+  attach(socket: TransportSocket): void {
+    this.socket = socket;
+    const queued = this.pending;
+    this.pending = undefined;
+    if (queued) for (const item of queued) this.write(item);
+    if (this.pendingClose) socket.close(this.pendingClose.code, this.pendingClose.reason);
+  }
+
+  /** Drops the queue of a connection that never completed its handshake. */
+  abandon(): void {
+    this.pending = undefined;
+    this.closed = true;
+  }
+
+  emit(event: string, payload?: unknown): void {
+    this.sendText(encodeMessage(event, payload));
+  }
+
+  send(raw: string | Uint8Array): void {
+    this.write(raw);
+  }
+
+  /** Sends an already-encoded text frame. */
+  sendText(text: string): void {
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === ReadyState.OPEN) {
+      socket.sendText(text);
+      if (socket.bufferedAmount > this.hub.maxBufferedBytes) this.closeSlowConsumer(socket);
+    } else if (this.pending) {
+      this.pending.push(text);
+    }
+  }
+
+  /** Sends a frame prepared once for many recipients. */
+  sendPrepared(frame: PreparedFrame): void {
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === ReadyState.OPEN) {
+      socket.sendPrepared(frame);
+      if (socket.bufferedAmount > this.hub.maxBufferedBytes) this.closeSlowConsumer(socket);
+    } else if (this.pending) {
+      this.pending.push(frame.text);
+    }
+  }
+
+  private write(item: Outgoing): void {
+    if (typeof item === 'string') return this.sendText(item);
+    if (item instanceof Uint8Array) {
+      const socket = this.socket;
+      if (socket !== undefined && socket.readyState === ReadyState.OPEN) {
+        socket.sendBinary(item);
+        if (socket.bufferedAmount > this.hub.maxBufferedBytes) this.closeSlowConsumer(socket);
+      } else if (this.pending) {
+        this.pending.push(item);
+      }
+      return;
+    }
+    this.sendPrepared(item);
+  }
+
+  private closeSlowConsumer(socket: TransportSocket): void {
+    // A reader that cannot keep up is dropped rather than buffered without bound.
+    socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+    // The closing handshake cannot get through a full buffer either: force it.
+    setTimeout(() => socket.terminate(), 1000).unref();
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.socket) this.socket.close(code, reason);
+    else this.pendingClose = { code, reason };
+  }
+
+  join(room: string): Promise<void> {
+    return this.hub.join(this, room);
+  }
+
+  leave(room: string): Promise<void> {
+    return this.hub.leave(this, room);
+  }
+
+  toRoom(room: string, event: string, payload?: unknown): Promise<void> {
+    return this.hub.broadcast({ data: encodeMessage(event, payload), rooms: [room], except: [this.id] });
+  }
+
+  to(clientId: string, event: string, payload?: unknown): Promise<boolean> {
+    return this.hub.sendTo(clientId, encodeMessage(event, payload));
+  }
+
+  broadcast(event: string, payload?: unknown): Promise<void> {
+    return this.hub.broadcast({ data: encodeMessage(event, payload), path: this.path, except: [this.id] });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * @module decorators/params
+ * Parameter decorators, all made by one factory.
+ */
+import { addParamMetadata } from '../metadata/reflection';
+import type { ParamKind, ParamMetadata, PayloadOptions } from '../metadata/types';
+
+function paramDecorator(kind: ParamKind, extra: Partial<ParamMetadata> = {}): ParameterDecorator {
+  return (target, method, index) => {
+    if (method === undefined) throw new Error(`@${kind} parameters are only allowed on handler methods`);
+    addParamMetadata(target.constructor, method, { index, kind, ...extra });
+  };
+}
+
+/**
+ * The message payload, transformed and validated when its declared type is a class.
+ * @example typing(@Payload() dto: TypingDto, @Payload('room') room: string)
+ */
+export function Payload(property?: string | PayloadOptions, options?: PayloadOptions): ParameterDecorator {
+  const name = typeof property === 'string' ? property : undefined;
+  const payload = typeof property === 'object' ? property : options;
+  return paramDecorator('payload', { name, payload });
+}
+
+/** The connected `WsClient`. */
+export function ConnectedClient(): ParameterDecorator {
+  return paramDecorator('client');
+}
+
+/** The handshake's query string as a plain object, or one value of it. */
+export function Query(name?: string): ParameterDecorator {
+  return paramDecorator('query', { name });
+}
+
+/** The handshake's headers, or one of them (case-insensitive). */
+export function Headers(name?: string): ParameterDecorator {
+  return paramDecorator('headers', { name: name?.toLowerCase() });
+}
+
+/** A route parameter of a pattern path such as `/rooms/:roomId`, or all of them. */
+export function Param(name?: string): ParameterDecorator {
+  return paramDecorator('param', { name });
+}
+
+/** The close code, in `@OnDisconnect` handlers. */
+export function CloseCode(): ParameterDecorator {
+  return paramDecorator('close-code');
+}
+
+/** The close reason, in `@OnDisconnect` handlers. */
+export function CloseReason(): ParameterDecorator {
+  return paramDecorator('close-reason');
+}
+
+/** The raw frame (`text()` and `bytes()`), in `@OnRawMessage` handlers. */
+export function RawMessage(): ParameterDecorator {
+  return paramDecorator('raw-message');
+}
+
+/** The context a custom parameter decorator computes its value from. */
+export interface ParamContext {
+  /** The connected client (a `WsClient`). */
+  client: import('../clients/ws-client').WsClient;
+  /** The event, for message handlers. */
+  event?: string;
+  /** The payload as it arrived, before validation. */
+  payload?: unknown;
+}
+
+/**
+ * Makes a custom parameter decorator from a function of the context.
+ * @example const CurrentUser = createParamDecorator((_data, ctx) => ctx.client.data.user);
+ */
+export function createParamDecorator<D = unknown>(
+  factory: (data: D | undefined, ctx: ParamContext) => unknown,
+): (data?: D) => ParameterDecorator {
+  return (data?: D) =>
+    paramDecorator('custom', { factory: factory as (data: unknown, ctx: unknown) => unknown, data });
+}

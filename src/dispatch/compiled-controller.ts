@@ -1,0 +1,154 @@
+/**
+ * @module dispatch/compiled-controller
+ * Reads a controller's metadata once and builds everything its connections need at run time:
+ * the event map, lifecycle hooks and the error path. Nothing here reads metadata per message.
+ */
+import type { ValidatorOptions } from 'class-validator';
+import type { Connection } from '../clients/connection';
+import type { Logger } from '../app/logger';
+import { getParamTypes } from '../metadata/reflection';
+import type { ClassMetadata, ControllerOptions, HandlerKind, HandlerMetadata } from '../metadata/types';
+import { encodeError } from './envelope';
+import { isUnexpected, toWireError } from './error-mapper';
+import { buildInvoker, isThenable, type Invoker } from './invoker';
+import { MessageHandler } from './message-handler';
+import { compileResolvers } from './param-resolvers';
+
+/** A lifecycle hook (connect, disconnect, raw, error), ready to run. */
+export interface CompiledHook {
+  readonly methodName: string;
+  readonly invoke: Invoker;
+}
+
+/** Everything known about one handler at compile time, for features that wrap the call. */
+export interface HandlerDescriptor {
+  readonly controller: Function;
+  readonly instance: object;
+  readonly methodName: string;
+  readonly kind: HandlerKind;
+  readonly event?: string;
+  readonly metadata: HandlerMetadata;
+  readonly classMetadata: ClassMetadata;
+}
+
+/** Wraps a compiled call (guards, middleware, interceptors...). Returns it unchanged when it adds nothing. */
+export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) => Invoker;
+
+/** Settings a controller is compiled with. */
+export interface CompileSettings {
+  validation: ValidatorOptions;
+  logger: Logger;
+  enhancers?: readonly InvokerEnhancer[];
+}
+
+/** A controller ready to serve its path. */
+export interface CompiledController {
+  readonly type: Function;
+  readonly name: string;
+  readonly path: string;
+  readonly instance: object;
+  readonly options: ControllerOptions;
+  readonly classMetadata: ClassMetadata;
+  readonly messages: ReadonlyMap<string, MessageHandler>;
+  readonly connectHooks: readonly CompiledHook[];
+  readonly disconnectHooks: readonly CompiledHook[];
+  readonly rawHook?: CompiledHook;
+  /** Sends a handler's failure to the client (after `@OnError` saw it, and logging if unexpected). */
+  fail(client: Connection, error: unknown, event: string | undefined, id: string | number | undefined): void;
+  /** Reports a failure that cannot go to the client (disconnect hooks). */
+  report(client: Connection, error: unknown, where: string): void;
+}
+
+/** Compiles one controller instance with its metadata. */
+export function compileController(
+  type: Function,
+  instance: object,
+  meta: ClassMetadata,
+  settings: CompileSettings,
+): CompiledController {
+  if (!meta.controller) throw new Error(`${type.name} is not a @WebSocketController`);
+  const prototype = type.prototype as Record<string, unknown>;
+  const messages = new Map<string, MessageHandler>();
+  const connectHooks: CompiledHook[] = [];
+  const disconnectHooks: CompiledHook[] = [];
+  let rawHook: CompiledHook | undefined;
+  let errorHook: CompiledHook | undefined;
+  const logger = settings.logger;
+
+  const controller: CompiledController = {
+    type,
+    name: type.name,
+    path: meta.controller.path,
+    instance,
+    options: meta.controller.options,
+    classMetadata: meta,
+    messages,
+    connectHooks,
+    disconnectHooks,
+    get rawHook() {
+      return rawHook;
+    },
+    fail(client, error, event, id) {
+      notifyErrorHook(client, error, event);
+      if (isUnexpected(error)) {
+        logger.error({ err: error, controller: type.name, event, clientId: client.id }, 'handler failed');
+      }
+      client.sendText(encodeError(toWireError(error, event), id));
+    },
+    report(client, error, where) {
+      notifyErrorHook(client, error, undefined);
+      logger.error({ err: error, controller: type.name, hook: where, clientId: client.id }, `${where} handler failed`);
+    },
+  };
+
+  function notifyErrorHook(client: Connection, error: unknown, event: string | undefined): void {
+    if (!errorHook) return;
+    try {
+      const result = errorHook.invoke(client, undefined, { error, event });
+      if (isThenable(result)) {
+        result.then(undefined, (err: unknown) => logger.error({ err, controller: type.name }, '@OnError handler failed'));
+      }
+    } catch (err) {
+      logger.error({ err, controller: type.name }, '@OnError handler failed');
+    }
+  }
+
+  for (const [methodName, handler] of Object.entries(meta.handlers)) {
+    if (!handler.kind) continue; // parameter decorators on a method that handles nothing
+    const method = prototype[methodName];
+    if (typeof method !== 'function') throw new Error(`${type.name}.${methodName} is not a method`);
+    const types = getParamTypes(prototype, methodName);
+    const { resolvers, asyncArgs } = compileResolvers(handler.kind, handler.params, types, handler.event, {
+      validation: settings.validation,
+    });
+    let invoke = buildInvoker(instance, method as (...args: unknown[]) => unknown, resolvers, asyncArgs);
+    const descriptor: HandlerDescriptor = { controller: type, instance, methodName, kind: handler.kind, event: handler.event, metadata: handler, classMetadata: meta };
+    for (const enhance of settings.enhancers ?? []) invoke = enhance(descriptor, invoke);
+    const hook: CompiledHook = { methodName, invoke };
+    switch (handler.kind) {
+      case 'message': {
+        const event = handler.event as string;
+        if (messages.has(event)) {
+          throw new Error(`${type.name} handles the event '${event}' twice (${messages.get(event)?.methodName} and ${methodName})`);
+        }
+        messages.set(event, new MessageHandler(event, methodName, invoke, controller.fail));
+        break;
+      }
+      case 'connect':
+        connectHooks.push(hook);
+        break;
+      case 'disconnect':
+        disconnectHooks.push(hook);
+        break;
+      case 'raw':
+        if (rawHook) throw new Error(`${type.name} has two @OnRawMessage handlers`);
+        rawHook = hook;
+        break;
+      case 'error':
+        if (errorHook) throw new Error(`${type.name} has two @OnError handlers`);
+        errorHook = hook;
+        break;
+    }
+  }
+  return controller;
+}

@@ -1,0 +1,60 @@
+/**
+ * @module dispatch/message-handler
+ * The compiled per-event pipeline: resolve arguments, call, reply (synchronously when the handler
+ * returned a plain value), or route the failure to the controller's error path.
+ */
+import type { Connection } from '../clients/connection';
+import { encodeReply, eventPrefix } from './envelope';
+import { isThenable, type Invoker } from './invoker';
+
+/** Where failures of a handler go (the controller's `@OnError`, mapping, logging, sending). */
+export type FailureSink = (client: Connection, error: unknown, event: string | undefined, id: string | number | undefined) => void;
+
+/** One `@OnMessage` handler, ready to run. */
+export class MessageHandler {
+  /** `{"event":"<event>"`, computed once. */
+  private readonly prefix: string;
+
+  constructor(
+    /** The event it handles. */
+    readonly event: string,
+    /** The controller method's name. */
+    readonly methodName: string,
+    private readonly invoke: Invoker,
+    private readonly fail: FailureSink,
+  ) {
+    this.prefix = eventPrefix(event);
+  }
+
+  /** Handles one message. Never throws. */
+  run(client: Connection, payload: unknown, id: string | number | undefined): void {
+    let result: unknown;
+    try {
+      result = this.invoke(client, payload, undefined);
+    } catch (error) {
+      this.fail(client, error, this.event, id);
+      return;
+    }
+    if (result === undefined) return;
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.reply(client, value, id),
+        (error: unknown) => this.fail(client, error, this.event, id),
+      );
+    } else {
+      this.reply(client, result, id);
+    }
+  }
+
+  private reply(client: Connection, value: unknown, id: string | number | undefined): void {
+    if (value === undefined) return;
+    let text: string;
+    try {
+      text = encodeReply(this.prefix, value, id);
+    } catch (error) {
+      this.fail(client, error, this.event, id); // e.g. a circular or BigInt value
+      return;
+    }
+    client.sendText(text);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * @module engine/connection-engine
+ * The runtime-neutral connection lifecycle: decide an upgrade (route, `@OnConnect`), attach the
+ * socket, dispatch frames to compiled handlers, run disconnect hooks, shut down. Transports call in.
+ */
+import type { Logger } from '../app/logger';
+import { Connection } from '../clients/connection';
+import type { CompiledController } from '../dispatch/compiled-controller';
+import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope } from '../dispatch/envelope';
+import { isThenable } from '../dispatch/invoker';
+import { RawMessageData } from '../dispatch/raw-message';
+import type { RouteTable } from '../discovery/route-table';
+import { ErrorCodes, WsException } from '../errors/ws-exception';
+import type { Hub } from '../rooms/hub';
+import type { Handshake, TransportSocket } from '../transport/transport';
+
+/** The outcome of an upgrade request. */
+export type UpgradeResult =
+  | { accepted: true; connection: Connection }
+  | { accepted: false; status: number; code: string; message: string };
+
+/** Engine settings. */
+export interface EngineSettings {
+  handshakeTimeoutMs: number;
+}
+
+/** Close code and reason sent to every client when the app closes. */
+export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Server shutting down' } as const;
+
+const JOIN_ROOM = 'join-room';
+const LEFT_ROOM = 'left-room';
+
+function refusal(status: number, code: string, message: string): UpgradeResult {
+  return { accepted: false, status, code, message };
+}
+
+/** Drives connections for one app. */
+export class ConnectionEngine {
+  /** Connections whose socket is open (or closing). */
+  private readonly live = new Set<Connection>();
+  private readonly disconnecting = new Set<Promise<void>>();
+  private drained: (() => void) | undefined;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly routes: RouteTable<CompiledController>,
+    readonly hub: Hub,
+    private readonly logger: Logger,
+    private readonly settings: EngineSettings,
+  ) {}
+
+  /** Whether the app stopped accepting connections. */
+  get closing(): boolean {
+    return this.shuttingDown;
+  }
+
+  /** Decides an upgrade: route by path, then run `@OnConnect` hooks. */
+  async upgrade(handshake: Handshake): Promise<UpgradeResult> {
+    if (this.shuttingDown) return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
+    const match = this.routes.match(handshake.path);
+    if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
+    const controller = match.target;
+    const connection = new Connection({ ...handshake, params: match.params }, this.hub);
+    connection.controller = controller;
+    try {
+      for (const hook of controller.connectHooks) {
+        let result = hook.invoke(connection, undefined, {});
+        if (isThenable(result)) result = await this.withTimeout(result);
+        if (result === false) throw new WsException(ErrorCodes.FORBIDDEN, 'Connection refused', { status: 403 });
+      }
+    } catch (error) {
+      this.abandon(connection);
+      return this.refusalFor(error, controller, connection);
+    }
+    if (this.shuttingDown) {
+      this.abandon(connection);
+      return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
+    }
+    return { accepted: true, connection };
+  }
+
+  private withTimeout(promise: PromiseLike<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new WsException('HANDSHAKE_TIMEOUT', 'Connection handler timed out', { status: 503 })),
+        this.settings.handshakeTimeoutMs,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private refusalFor(error: unknown, controller: CompiledController, connection: Connection): UpgradeResult {
+    if (error instanceof WsException) {
+      this.logger.info({ path: connection.path, status: error.status, code: error.code, remoteAddress: connection.remoteAddress }, 'handshake refused');
+      return refusal(error.status, error.code, error.message);
+    }
+    this.logger.error({ err: error, controller: controller.name, path: connection.path }, '@OnConnect handler failed');
+    return refusal(500, ErrorCodes.INTERNAL_ERROR, 'Internal server error');
+  }
+
+  /** Forgets a connection that will never open (refused, or its peer left during the upgrade). */
+  abandon(connection: Connection): void {
+    connection.abandon();
+    this.hub.unregister(connection);
+  }
+
+  /** The handshake completed: attach the socket and deliver what `@OnConnect` sent. */
+  open(connection: Connection, socket: TransportSocket): void {
+    this.live.add(connection);
+    this.hub.register(connection);
+    connection.attach(socket);
+    if (this.shuttingDown) connection.close(SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
+  }
+
+  /** One frame from a client. Text frames arrive as strings, binary ones as bytes. Never throws. */
+  message(connection: Connection, data: string | Uint8Array, isBinary: boolean): void {
+    const controller = connection.controller;
+    if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
+    const envelope = parseEnvelope(data);
+    if (envelope === undefined) return this.raw(connection, controller, data, false);
+    const handler = controller.messages.get(envelope.event);
+    if (handler !== undefined) return handler.run(connection, envelope.payload, envelope.id);
+    if (controller.options.clientRooms && (envelope.event === JOIN_ROOM || envelope.event === LEFT_ROOM)) {
+      return void this.clientRoom(connection, controller, envelope);
+    }
+    connection.sendText(
+      encodeError({ code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${envelope.event}'`, event: envelope.event }, envelope.id),
+    );
+  }
+
+  private raw(connection: Connection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean): void {
+    const hook = controller.rawHook;
+    if (hook === undefined) {
+      const message = isBinary ? 'Binary messages are not accepted here' : 'Expected a JSON envelope {"event": string, "payload"?: any, "id"?: string | number}';
+      connection.sendText(encodeError({ code: ErrorCodes.BAD_MESSAGE, message }));
+      return;
+    }
+    const reply = (value: unknown): void => {
+      // A raw handler answers in kind: returned text or bytes go back as a raw frame.
+      if (typeof value === 'string' || value instanceof Uint8Array) connection.send(value);
+    };
+    try {
+      const result = hook.invoke(connection, undefined, { raw: new RawMessageData(data, isBinary) });
+      if (isThenable(result)) result.then(reply, (error: unknown) => controller.fail(connection, error, undefined, undefined));
+      else reply(result);
+    } catch (error) {
+      controller.fail(connection, error, undefined, undefined);
+    }
+  }
+
+  private async clientRoom(connection: Connection, controller: CompiledController, envelope: Envelope): Promise<void> {
+    const event = envelope.event;
+    try {
+      const room = roomOf(envelope);
+      if (room === undefined) {
+        throw new WsException(ErrorCodes.VALIDATION_FAILED, 'Payload validation failed', {
+          details: [{ property: 'room', constraints: { isNotEmpty: 'room must be a non-empty string' } }],
+        });
+      }
+      if (event === JOIN_ROOM) {
+        const policy = controller.options.clientRooms;
+        const allowed = typeof policy === 'function' ? await policy(connection as never, room) : policy === true;
+        if (!allowed) throw new WsException(ErrorCodes.FORBIDDEN, `Not allowed to join room '${room}'`);
+        await connection.join(room);
+      } else {
+        await connection.leave(room);
+      }
+      connection.sendText(encodeReply(eventPrefix(event), [...connection.rooms], envelope.id));
+    } catch (error) {
+      controller.fail(connection, error, event, envelope.id);
+    }
+  }
+
+  /** The socket closed: leave every room, then run `@OnDisconnect` once. */
+  closed(connection: Connection, code: number, reason: string): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    this.hub.unregister(connection);
+    const hooks = connection.controller.disconnectHooks;
+    if (hooks.length > 0) {
+      const running = this.runDisconnectHooks(connection, code, reason);
+      this.disconnecting.add(running);
+      void running.finally(() => this.disconnecting.delete(running));
+    }
+    this.live.delete(connection);
+    if (this.live.size === 0) this.drained?.();
+  }
+
+  private async runDisconnectHooks(connection: Connection, code: number, reason: string): Promise<void> {
+    const controller = connection.controller;
+    for (const hook of controller.disconnectHooks) {
+      try {
+        const result = hook.invoke(connection, undefined, { code, reason });
+        if (isThenable(result)) await result;
+      } catch (error) {
+        controller.report(connection, error, '@OnDisconnect');
+      }
+    }
+  }
+
+  /**
+   * Stops accepting, closes every client with 1001, waits for their disconnect hooks.
+   * Clients that have not finished the closing handshake after `timeoutMs` are dropped.
+   */
+  async shutdown(timeoutMs: number): Promise<void> {
+    this.shuttingDown = true;
+    const drained = new Promise<void>((resolve) => {
+      this.drained = resolve;
+      if (this.live.size === 0) resolve();
+    });
+    for (const connection of this.live) connection.close(SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    if (await Promise.race([drained.then(() => false), timedOut])) {
+      for (const connection of this.live) connection.socket?.terminate();
+      // A terminated socket may never report its close: account for it here.
+      for (const connection of [...this.live]) this.closed(connection, 1006, '');
+    }
+    clearTimeout(timer);
+    await Promise.all([...this.disconnecting]);
+  }
+}
+
+function roomOf(envelope: Envelope): string | undefined {
+  const candidates = [envelope.room, envelope.payload, (envelope.payload as { room?: unknown } | null | undefined)?.room];
+  for (const candidate of candidates) if (typeof candidate === 'string' && candidate.length > 0) return candidate;
+  return undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * @module errors/ws-exception
+ * The one error type whose code, message and details reach the client.
+ */
+
+/** Options of a `WsException`. */
+export interface WsExceptionOptions {
+  /** HTTP status used when thrown at connect. @default 403 */
+  status?: number;
+  /** Structured details sent to the client. */
+  details?: unknown;
+}
+
+/** An error meant for the client: its `code`, `message` and `details` go on the wire. */
+export class WsException extends Error {
+  /** Machine-readable code, e.g. `UNAUTHORIZED`. */
+  readonly code: string;
+  /** HTTP status when refusing a handshake. */
+  readonly status: number;
+  /** Optional structured details. */
+  readonly details?: unknown;
+
+  constructor(code: string, message: string = code, options: WsExceptionOptions = {}) {
+    super(message);
+    this.name = 'WsException';
+    this.code = code;
+    this.status = options.status ?? 403;
+    this.details = options.details;
+  }
+}
+
+/** Error codes the framework itself sends. */
+export const ErrorCodes = {
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+} as const;

@@ -1,0 +1,37 @@
+/**
+ * @module ws-controllers
+ * Public API of the main entry.
+ */
+if (typeof Reflect !== 'object' || typeof (Reflect as { getMetadata?: unknown }).getMetadata !== 'function') {
+  throw new Error("ws-controllers needs 'reflect-metadata': add `import 'reflect-metadata'` at the top of your entry file.");
+}
+
+export { WebSocketController } from './decorators/controller';
+export { OnConnect, OnMessage, OnDisconnect, OnRawMessage, OnError } from './decorators/handlers';
+export {
+  Payload,
+  ConnectedClient,
+  Query,
+  Headers,
+  Param,
+  CloseCode,
+  CloseReason,
+  RawMessage,
+  createParamDecorator,
+  type ParamContext,
+} from './decorators/params';
+export { Module } from './decorators/module';
+export { WsException, ErrorCodes, type WsExceptionOptions } from './errors/ws-exception';
+export type { WsClient } from './clients/ws-client';
+export { bootstrap } from './app/bootstrap';
+export { WsApp } from './app/ws-app';
+export type { BootstrapOptions } from './app/options';
+export type { Logger, LogFn } from './app/logger';
+export { RoomService, RoomTarget } from './rooms/room-service';
+export { ClientService, type BroadcastOptions } from './rooms/client-service';
+export type { Adapter, AdapterHost, BroadcastPacket } from './adapter/adapter';
+export { InMemoryAdapter, InMemoryBus } from './adapter/in-memory-adapter';
+export type { ControllerOptions, ModuleMetadata, Provider, ProviderToken, PayloadOptions } from './metadata/types';
+export type { RawMessageData } from './dispatch/raw-message';
+export type { ValidationDetail } from './validation/validation-details';
+export { injectable, inject, singleton } from 'tsyringe';

@@ -1,0 +1,89 @@
+/**
+ * @module metadata/types
+ * The typed tree stored under the one metadata key: one per decorated class.
+ */
+
+/** The kinds of parameter a handler can ask for. */
+export type ParamKind =
+  | 'payload'
+  | 'client'
+  | 'query'
+  | 'headers'
+  | 'param'
+  | 'close-code'
+  | 'close-reason'
+  | 'raw-message'
+  | 'custom';
+
+/** Per-parameter options of `@Payload()`. */
+export interface PayloadOptions {
+  /** Set `false` to pass the payload through without transforming or validating it. @default true */
+  validate?: boolean;
+  /** class-validator options for this parameter, merged over the app's `validation` option. */
+  validator?: Record<string, unknown>;
+}
+
+/** What a parameter decorator records: which argument, and how to produce it. */
+export interface ParamMetadata {
+  index: number;
+  kind: ParamKind;
+  /** Property name for `Payload('x')`, `Query('x')`, `Headers('x')`, `Param('x')`. */
+  name?: string;
+  payload?: PayloadOptions;
+  /** For custom parameter decorators: computes the value from the context. */
+  factory?: (data: unknown, ctx: unknown) => unknown;
+  data?: unknown;
+}
+
+/** The lifecycle role of a method. */
+export type HandlerKind = 'connect' | 'message' | 'disconnect' | 'raw' | 'error';
+
+/** One decorated method. */
+export interface HandlerMetadata {
+  kind?: HandlerKind;
+  /** The event name, for `message` handlers. */
+  event?: string;
+  params: ParamMetadata[];
+  /** Free-form per-handler extensions (guards, interceptors, rate limits...), keyed by feature. */
+  extras: Record<string, unknown[]>;
+}
+
+/** Options of `@WebSocketController(path, options)`. */
+export interface ControllerOptions {
+  /**
+   * Let clients join and leave rooms themselves with `join-room` / `left-room` messages.
+   * A function decides per client and room. @default false
+   */
+  clientRooms?: boolean | ((client: never, room: string) => boolean | Promise<boolean>);
+}
+
+/** Class-level controller data. */
+export interface ControllerMetadata {
+  path: string;
+  options: ControllerOptions;
+}
+
+/** A provider as in NestJS, with tsyringe tokens. */
+export type ProviderToken<T = unknown> = string | symbol | (abstract new (...args: never[]) => T);
+/** A class, or `{ provide, useValue | useClass | useFactory }`. */
+export type Provider =
+  | (new (...args: never[]) => unknown)
+  | { provide: ProviderToken; useValue: unknown }
+  | { provide: ProviderToken; useClass: new (...args: never[]) => unknown }
+  | { provide: ProviderToken; useFactory: (resolve: <T>(token: ProviderToken<T>) => T) => unknown };
+
+/** Options of `@Module(...)`. */
+export interface ModuleMetadata {
+  controllers?: Array<new (...args: never[]) => unknown>;
+  providers?: Provider[];
+  imports?: Array<new (...args: never[]) => unknown>;
+}
+
+/** Everything the framework knows about one class. */
+export interface ClassMetadata {
+  controller?: ControllerMetadata;
+  module?: ModuleMetadata;
+  handlers: Record<string, HandlerMetadata>;
+  /** Free-form class-level extensions (guards, filters...), keyed by feature. */
+  extras: Record<string, unknown[]>;
+}

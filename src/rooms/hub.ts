@@ -1,0 +1,190 @@
+/**
+ * @module rooms/hub
+ * The node-local registry of connections and rooms, and the single place messages fan out from.
+ * Local delivery always happens first and synchronously; the adapter carries the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
+import type { Connection, ConnectionHub } from '../clients/connection';
+import type { PreparedFrame } from '../transport/transport';
+import type { Logger } from '../app/logger';
+
+/** Where a hub gets one-for-many frames from (the transport). */
+export type FramePreparer = (text: string) => PreparedFrame;
+
+/** Default slow-consumer limit: 8 MiB queued on one socket. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Node-local connections and rooms; implements both the connection and the adapter side. */
+export class Hub implements ConnectionHub, AdapterHost {
+  readonly nodeId = randomBytes(8).toString('hex');
+  /** Connected (handshake completed) clients by id. */
+  readonly clients = new Map<string, Connection>();
+  /** Local members of each room; a room exists only while it has members. */
+  readonly roomMembers = new Map<string, Set<Connection>>();
+  prepare: FramePreparer = (text) => ({ text });
+
+  constructor(
+    readonly adapter: Adapter,
+    private readonly logger: Logger,
+    readonly maxBufferedBytes: number = DEFAULT_MAX_BUFFERED_BYTES,
+  ) {}
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** Makes a connection reachable by id, after its handshake. */
+  register(connection: Connection): void {
+    this.clients.set(connection.id, connection);
+    const rooms = [...connection.rooms]; // joined during @OnConnect, before the cluster knew the client
+    this.cluster(
+      this.adapter.clientConnected(connection.id, connection.path).then(async () => {
+        for (const room of rooms) await this.adapter.joined(connection.id, room);
+      }),
+      'clientConnected',
+    );
+  }
+
+  /** Removes a connection and all its memberships (on close, or when its handshake was refused). */
+  unregister(connection: Connection): void {
+    for (const room of connection.rooms) this.removeMember(connection, room);
+    connection.rooms.clear();
+    if (this.clients.get(connection.id) === connection) {
+      this.clients.delete(connection.id);
+      this.cluster(this.adapter.clientDisconnected(connection.id), 'clientDisconnected');
+    }
+  }
+
+  // Cluster bookkeeping never blocks local work; its failures are logged, never thrown.
+  private cluster(promise: Promise<unknown>, what: string): void {
+    promise.catch((err: unknown) => this.logger.warn({ err, op: what }, 'adapter operation failed'));
+  }
+
+  // ---- rooms -----------------------------------------------------------------------------------
+
+  async join(connection: Connection, room: string): Promise<void> {
+    assertRoom(room);
+    if (connection.rooms.has(room)) return;
+    connection.rooms.add(room);
+    let members = this.roomMembers.get(room);
+    if (!members) {
+      members = new Set();
+      this.roomMembers.set(room, members);
+    }
+    members.add(connection);
+    if (connection.socket !== undefined) await this.adapter.joined(connection.id, room);
+  }
+
+  async leave(connection: Connection, room: string): Promise<void> {
+    if (!connection.rooms.delete(room)) return;
+    this.removeMember(connection, room);
+    if (connection.socket !== undefined) await this.adapter.left(connection.id, room);
+  }
+
+  private removeMember(connection: Connection, room: string): void {
+    const members = this.roomMembers.get(room);
+    if (!members) return;
+    members.delete(connection);
+    if (members.size === 0) this.roomMembers.delete(room);
+  }
+
+  // ---- delivery --------------------------------------------------------------------------------
+
+  /** Delivers locally, then hands the packet to the other nodes. */
+  async broadcast(packet: BroadcastPacket): Promise<void> {
+    this.deliverLocal(packet);
+    await this.adapter.publish(packet);
+  }
+
+  /** Sends to one client by id, here or on another node. */
+  async sendTo(clientId: string, data: string | Uint8Array): Promise<boolean> {
+    if (this.sendLocal(clientId, data)) return true;
+    if (this.clients.has(clientId)) return false; // here, but not open
+    return this.adapter.sendRemote(clientId, data);
+  }
+
+  deliverLocal(packet: BroadcastPacket): number {
+    const { rooms, path } = packet;
+    const except = packet.except && packet.except.length > 0 ? packet.except : undefined;
+    let frame: PreparedFrame | undefined;
+    let delivered = 0;
+    const deliver = (connection: Connection): void => {
+      if (path !== undefined && connection.path !== path) return;
+      if (except !== undefined && except.includes(connection.id)) return;
+      // Encode and frame once, for the first recipient, then reuse the same bytes for everyone.
+      frame ??= this.prepare(packet.data);
+      connection.sendPrepared(frame);
+      delivered++;
+    };
+    if (rooms === undefined) {
+      for (const connection of this.clients.values()) deliver(connection);
+    } else if (rooms.length === 1) {
+      const members = this.roomMembers.get(rooms[0] as string);
+      if (members) for (const connection of members) if (connection.socket !== undefined) deliver(connection);
+    } else {
+      const seen = new Set<Connection>(); // a member of several rooms receives the message once
+      for (const room of rooms) {
+        const members = this.roomMembers.get(room);
+        if (!members) continue;
+        for (const connection of members) {
+          if (seen.has(connection) || connection.socket === undefined) continue;
+          seen.add(connection);
+          deliver(connection);
+        }
+      }
+    }
+    return delivered;
+  }
+
+  sendLocal(clientId: string, data: string | Uint8Array): boolean {
+    const connection = this.clients.get(clientId);
+    if (!connection || connection.closed || connection.readyState !== 1) return false;
+    if (typeof data === 'string') connection.sendText(data);
+    else connection.send(data);
+    return true;
+  }
+
+  disconnectLocal(clientId: string, code?: number, reason?: string): boolean {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    connection.close(code, reason);
+    return true;
+  }
+
+  async joinLocal(clientId: string, room: string): Promise<boolean> {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    await this.join(connection, room);
+    return true;
+  }
+
+  async leaveLocal(clientId: string, room: string): Promise<boolean> {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    await this.leave(connection, room);
+    return true;
+  }
+
+  localIds(path?: string): string[] {
+    const ids: string[] = [];
+    for (const connection of this.clients.values()) if (path === undefined || connection.path === path) ids.push(connection.id);
+    return ids;
+  }
+
+  localMembers(room: string): string[] {
+    const members = this.roomMembers.get(room);
+    if (!members) return [];
+    const ids: string[] = [];
+    for (const connection of members) if (connection.socket !== undefined) ids.push(connection.id);
+    return ids;
+  }
+
+  localRoomsOf(clientId: string): string[] | undefined {
+    const connection = this.clients.get(clientId);
+    return connection ? [...connection.rooms] : undefined;
+  }
+}
+
+/** Room names are non-empty strings. */
+export function assertRoom(room: unknown): asserts room is string {
+  if (typeof room !== 'string' || room.length === 0) throw new TypeError('A room name must be a non-empty string');
+}

@@ -1,0 +1,64 @@
+/**
+ * @module rooms/room-service
+ * `RoomService`: memberships and room targeting by client id, injectable in any provider.
+ */
+import { encodeMessage } from '../dispatch/envelope';
+import { assertRoom, type Hub } from './hub';
+
+/** A set of rooms to send to, minus some clients. */
+export class RoomTarget {
+  constructor(
+    private readonly hub: Hub,
+    private readonly rooms: readonly string[],
+    private readonly excluded: readonly string[] = [],
+  ) {}
+
+  /** Leaves out one or more client ids. */
+  except(clientIds: string | readonly string[]): RoomTarget {
+    const more = typeof clientIds === 'string' ? [clientIds] : clientIds;
+    return new RoomTarget(this.hub, this.rooms, [...this.excluded, ...more]);
+  }
+
+  /** Sends `{"event", "payload"}` once to every member of any of the rooms. */
+  emit(event: string, payload?: unknown): Promise<void> {
+    return this.hub.broadcast({ data: encodeMessage(event, payload), rooms: this.rooms, except: this.excluded });
+  }
+}
+
+/** Rooms by client id (injectable singleton per app). */
+export class RoomService {
+  /** @internal */
+  constructor(private readonly hub: Hub) {}
+
+  /** Makes a client (on any node) join a room. */
+  async join(clientId: string, room: string): Promise<void> {
+    assertRoom(room);
+    const local = this.hub.clients.get(clientId);
+    if (local) return this.hub.join(local, room);
+    await this.hub.adapter.joinRemote(clientId, room);
+  }
+
+  /** Makes a client (on any node) leave a room. */
+  async leave(clientId: string, room: string): Promise<void> {
+    const local = this.hub.clients.get(clientId);
+    if (local) return this.hub.leave(local, room);
+    await this.hub.adapter.leaveRemote(clientId, room);
+  }
+
+  /** Targets one room or several (a client in several receives once). */
+  to(rooms: string | readonly string[]): RoomTarget {
+    const list = typeof rooms === 'string' ? [rooms] : [...rooms];
+    list.forEach(assertRoom);
+    return new RoomTarget(this.hub, list);
+  }
+
+  /** Ids of the room's members. */
+  members(room: string): Promise<string[]> {
+    return this.hub.adapter.members(room);
+  }
+
+  /** Rooms a client joined explicitly. */
+  roomsOf(clientId: string): Promise<string[]> {
+    return this.hub.adapter.roomsOf(clientId);
+  }
+}

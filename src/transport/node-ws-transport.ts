@@ -1,0 +1,131 @@
+/**
+ * @module transport/node-ws-transport
+ * Node's transport, on `ws`: its own HTTP server or the user's, upgrades routed by path,
+ * `@OnConnect` decided before the handshake completes. The only file that drives `ws`.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../app/logger';
+import type { Connection } from '../clients/connection';
+import type { ConnectionEngine } from '../engine/connection-engine';
+import { handshakeProblem } from './handshake-check';
+import { writeRefusal } from './http-refusal';
+import { NodeSocket, prepareTextFrame } from './node-socket';
+import type { Handshake, PreparedFrame, Transport } from './transport';
+
+/** Options of the Node transport. */
+export interface NodeWsTransportOptions {
+  port: number;
+  host?: string;
+  server?: Server | HttpsServer;
+  maxPayload: number;
+  logger: Logger;
+}
+
+/** Serves WebSockets with `ws` on Node's HTTP server. */
+export class NodeWsTransport implements Transport {
+  private wss?: WebSocketServer;
+  private httpServer?: Server | HttpsServer;
+  private ownsServer = false;
+  private engine?: ConnectionEngine;
+  private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
+
+  constructor(private readonly options: NodeWsTransportOptions) {}
+
+  get port(): number {
+    const address = this.httpServer?.address() as AddressInfo | string | null | undefined;
+    return address && typeof address === 'object' ? address.port : 0;
+  }
+
+  get server(): Server | HttpsServer | undefined {
+    return this.httpServer;
+  }
+
+  prepare(text: string): PreparedFrame {
+    return prepareTextFrame(text);
+  }
+
+  async listen(engine: ConnectionEngine): Promise<void> {
+    this.engine = engine;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.options.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      WebSocket: NodeSocket,
+    });
+    const server = this.options.server ?? createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
+      res.end('Upgrade Required: this server speaks WebSocket\n');
+    });
+    this.ownsServer = this.options.server === undefined;
+    this.httpServer = server;
+    server.on('upgrade', this.upgradeListener);
+    if (this.ownsServer) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port, this.options.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const engine = this.engine;
+    if (!engine) return;
+    // A peer resetting mid-handshake must never crash the process.
+    socket.on('error', (err) => this.options.logger.debug({ err }, 'upgrade socket error'));
+    const problem = handshakeProblem(req);
+    if (problem) return writeRefusal(socket, 400, 'BAD_HANDSHAKE', problem);
+    const handshake = toHandshake(req);
+    engine.upgrade(handshake).then(
+      (result) => {
+        if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
+        const connection = result.connection;
+        if (socket.destroyed || !socket.writable) return engine.abandon(connection);
+        this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws as NodeSocket, connection));
+      },
+      (err: unknown) => {
+        this.options.logger.error({ err }, 'upgrade failed');
+        writeRefusal(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
+      },
+    );
+  }
+
+  private accept(ws: NodeSocket, connection: Connection): void {
+    const engine = this.engine!;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      engine.message(connection, isBinary ? data : data.toString(), isBinary);
+    });
+    ws.on('close', (code: number, reason: Buffer) => engine.closed(connection, code, reason.toString()));
+    ws.on('error', (err: Error) => this.options.logger.debug({ err, clientId: connection.id }, 'socket error'));
+    engine.open(connection, ws);
+  }
+
+  async close(): Promise<void> {
+    const server = this.httpServer;
+    if (!server) return;
+    server.off('upgrade', this.upgradeListener);
+    this.wss?.close();
+    if (this.ownsServer) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as Server).closeAllConnections?.();
+      });
+    }
+  }
+}
+
+function toHandshake(req: IncomingMessage): Handshake {
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  // fromEntries defines own properties, so a `__proto__` parameter cannot reach the prototype.
+  const query = queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1)));
+  return { path, query, headers: { ...req.headers }, remoteAddress: req.socket.remoteAddress ?? '' };
+}

@@ -1,0 +1,54 @@
+/**
+ * @module transport/transport
+ * The runtime-neutral seam: what the core needs from a socket and from a server, on any runtime.
+ * Nothing here imports `ws`; each runtime implements these in one file of its own.
+ */
+import type { ConnectionEngine } from '../engine/connection-engine';
+
+/** WebSocket ready states, as in the browser API. */
+export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+
+/** A frame encoded once by a transport and written as-is to many sockets. */
+export interface PreparedFrame {
+  /** The text the frame carries (for transports that cannot reuse frames). */
+  readonly text: string;
+}
+
+/** One accepted WebSocket, as the core sees it. */
+export interface TransportSocket {
+  readonly readyState: number;
+  /** Bytes queued but not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** Sends a text frame. */
+  sendText(text: string): void;
+  /** Sends a binary frame. */
+  sendBinary(data: Uint8Array): void;
+  /** Sends a frame prepared by the same transport. */
+  sendPrepared(frame: PreparedFrame): void;
+  close(code?: number, reason?: string): void;
+  /** Drops the connection without a closing handshake. */
+  terminate(): void;
+}
+
+/** The handshake facts the core decides on, whatever the runtime. */
+export interface Handshake {
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  remoteAddress: string;
+}
+
+/** A server transport: accepts upgrades and feeds the engine. */
+export interface Transport {
+  /** Starts serving; resolves once listening. */
+  listen(engine: ConnectionEngine): Promise<void>;
+  /** Encodes a text frame once for many sockets. */
+  prepare(text: string): PreparedFrame;
+  /** Stops accepting upgrades and frees what the transport owns (not a user-supplied server). */
+  close(): Promise<void>;
+  /** The port it listens on (0 when it has none). */
+  readonly port: number;
+  /** The underlying server object, if any (e.g. Node's `http.Server`). */
+  readonly server: unknown;
+}
