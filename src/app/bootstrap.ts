@@ -42,7 +42,11 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
     routes.add(meta.controller.path, compiled, (existing) => existing.name);
   }
 
-  const engine = new ConnectionEngine(routes, hub, logger, { handshakeTimeoutMs: settings.handshakeTimeoutMs });
+  const engine = new ConnectionEngine(routes, hub, logger, {
+    handshakeTimeoutMs: settings.handshakeTimeoutMs,
+    gates: settings.gates,
+    observers: settings.observers,
+  });
   const transport =
     settings.transport ??
     new NodeWsTransport({ port: settings.port, host: settings.host, server: settings.server, maxPayload: settings.maxPayload, logger });

@@ -9,6 +9,7 @@ import type { Adapter } from '../adapter/adapter';
 import type { Transport } from '../transport/transport';
 import type { Logger } from './logger';
 import type { InvokerEnhancer } from '../dispatch/compiled-controller';
+import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
 
 /** Options of `bootstrap(module, options)`. */
 export interface BootstrapOptions {
@@ -36,6 +37,10 @@ export interface BootstrapOptions {
   transport?: Transport;
   /** Wrappers applied to every compiled handler call, in order (used by the request pipeline). */
   enhancers?: InvokerEnhancer[];
+  /** Checks run at every upgrade before `@OnConnect` (used by guards, origin checks, limits). */
+  gates?: UpgradeGate[];
+  /** Lifecycle observers (used by metrics and the admin view). */
+  observers?: EngineObserver[];
 }
 
 /** Options with every default applied. */

@@ -19,9 +19,29 @@ export type UpgradeResult =
   | { accepted: true; connection: Connection }
   | { accepted: false; status: number; code: string; message: string };
 
+/**
+ * Runs during an upgrade, before the controller's `@OnConnect` hooks (origin checks, limits, connect
+ * guards). Returning `false` refuses with 403; throwing a `WsException` refuses with its status.
+ */
+export type UpgradeGate = (connection: Connection, controller: CompiledController) => unknown;
+
+/** Optional callbacks on lifecycle moments (metrics, admin views). None of them is on the message path. */
+export interface EngineObserver {
+  /** An upgrade was refused (404 included). */
+  refused?(handshake: Handshake, status: number, code: string): void;
+  /** A connection completed its handshake. */
+  opened?(connection: Connection): void;
+  /** A connection closed. */
+  closed?(connection: Connection, code: number, reason: string): void;
+}
+
 /** Engine settings. */
 export interface EngineSettings {
   handshakeTimeoutMs: number;
+  /** Checks run at every upgrade before `@OnConnect`, in order. */
+  gates?: readonly UpgradeGate[];
+  /** Lifecycle observers. */
+  observers?: readonly EngineObserver[];
 }
 
 /** Close code and reason sent to every client when the app closes. */
@@ -54,8 +74,17 @@ export class ConnectionEngine {
     return this.shuttingDown;
   }
 
-  /** Decides an upgrade: route by path, then run `@OnConnect` hooks. */
+  /** Decides an upgrade: route by path, then run the gates and `@OnConnect` hooks. */
   async upgrade(handshake: Handshake): Promise<UpgradeResult> {
+    const result = await this.decide(handshake);
+    if (!result.accepted) for (const observer of this.observers) observer.refused?.(handshake, result.status, result.code);
+    return result;
+  }
+
+  private readonly observers: readonly EngineObserver[] = this.settings.observers ?? [];
+  private readonly gates: readonly UpgradeGate[] = this.settings.gates ?? [];
+
+  private async decide(handshake: Handshake): Promise<UpgradeResult> {
     if (this.shuttingDown) return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
     const match = this.routes.match(handshake.path);
     if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
@@ -63,11 +92,8 @@ export class ConnectionEngine {
     const connection = new Connection({ ...handshake, params: match.params }, this.hub);
     connection.controller = controller;
     try {
-      for (const hook of controller.connectHooks) {
-        let result = hook.invoke(connection, undefined, {});
-        if (isThenable(result)) result = await this.withTimeout(result);
-        if (result === false) throw new WsException(ErrorCodes.FORBIDDEN, 'Connection refused', { status: 403 });
-      }
+      for (const gate of this.gates) await this.check(gate(connection, controller));
+      for (const hook of controller.connectHooks) await this.check(hook.invoke(connection, undefined, {}));
     } catch (error) {
       this.abandon(connection);
       return this.refusalFor(error, controller, connection);
@@ -77,6 +103,12 @@ export class ConnectionEngine {
       return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
     }
     return { accepted: true, connection };
+  }
+
+  // A gate or hook result: `false` (possibly after awaiting, within the handshake timeout) refuses.
+  private async check(outcome: unknown): Promise<void> {
+    const result = isThenable(outcome) ? await this.withTimeout(outcome) : outcome;
+    if (result === false) throw new WsException(ErrorCodes.FORBIDDEN, 'Connection refused', { status: 403 });
   }
 
   private withTimeout(promise: PromiseLike<unknown>): Promise<unknown> {
@@ -110,6 +142,7 @@ export class ConnectionEngine {
     this.live.add(connection);
     this.hub.register(connection);
     connection.attach(socket);
+    for (const observer of this.observers) observer.opened?.(connection);
     if (this.shuttingDown) connection.close(SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
   }
 
@@ -184,6 +217,7 @@ export class ConnectionEngine {
       void running.finally(() => this.disconnecting.delete(running));
     }
     this.live.delete(connection);
+    for (const observer of this.observers) observer.closed?.(connection, code, reason);
     if (this.live.size === 0) this.drained?.();
   }
 
