@@ -31,6 +31,8 @@ export interface EngineObserver {
   refused?(handshake: Handshake, status: number, code: string): void;
   /** A connection completed its handshake. */
   opened?(connection: Connection): void;
+  /** A connection that passed the gates will never open (refused later, timed out, or its peer left). */
+  abandoned?(connection: Connection): void;
   /** A connection closed. */
   closed?(connection: Connection, code: number, reason: string): void;
 }
@@ -42,6 +44,8 @@ export interface EngineSettings {
   gates?: readonly UpgradeGate[];
   /** Lifecycle observers. */
   observers?: readonly EngineObserver[];
+  /** Handler calls still running; a shutdown waits for them (within its timeout) before closing sockets. */
+  inFlight?: { idle(timeoutMs: number): Promise<unknown> };
 }
 
 /** Close code and reason sent to every client when the app closes. */
@@ -61,13 +65,18 @@ export class ConnectionEngine {
   private readonly disconnecting = new Set<Promise<void>>();
   private drained: (() => void) | undefined;
   private shuttingDown = false;
+  private readonly observers: readonly EngineObserver[];
+  private readonly gates: readonly UpgradeGate[];
 
   constructor(
     private readonly routes: RouteTable<CompiledController>,
     readonly hub: Hub,
     private readonly logger: Logger,
     private readonly settings: EngineSettings,
-  ) {}
+  ) {
+    this.observers = settings.observers ?? [];
+    this.gates = settings.gates ?? [];
+  }
 
   /** Whether the app stopped accepting connections. */
   get closing(): boolean {
@@ -80,9 +89,6 @@ export class ConnectionEngine {
     if (!result.accepted) for (const observer of this.observers) observer.refused?.(handshake, result.status, result.code);
     return result;
   }
-
-  private readonly observers: readonly EngineObserver[] = this.settings.observers ?? [];
-  private readonly gates: readonly UpgradeGate[] = this.settings.gates ?? [];
 
   private async decide(handshake: Handshake): Promise<UpgradeResult> {
     if (this.shuttingDown) return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
@@ -135,6 +141,7 @@ export class ConnectionEngine {
   abandon(connection: Connection): void {
     connection.abandon();
     this.hub.unregister(connection);
+    for (const observer of this.observers) observer.abandoned?.(connection);
   }
 
   /** The handshake completed: attach the socket and deliver what `@OnConnect` sent. */
@@ -234,11 +241,17 @@ export class ConnectionEngine {
   }
 
   /**
-   * Stops accepting, closes every client with 1001, waits for their disconnect hooks.
-   * Clients that have not finished the closing handshake after `timeoutMs` are dropped.
+   * Stops accepting, lets running handlers finish, closes every client with 1001, waits for their
+   * disconnect hooks. All within `timeoutMs`: clients still connected then are dropped, and hooks
+   * still running are no longer awaited, so the returned promise always resolves.
    */
   async shutdown(timeoutMs: number): Promise<void> {
     this.shuttingDown = true;
+    const deadline = Date.now() + timeoutMs;
+    // Handlers get the budget minus a reserve, so the 1001 close frames still have time to go out.
+    const closeReserve = Math.min(1000, timeoutMs / 2);
+    if (this.settings.inFlight) await this.settings.inFlight.idle(timeoutMs - closeReserve);
+    timeoutMs = Math.max(0, deadline - Date.now());
     const drained = new Promise<void>((resolve) => {
       this.drained = resolve;
       if (this.live.size === 0) resolve();
@@ -254,7 +267,12 @@ export class ConnectionEngine {
       for (const connection of [...this.live]) this.closed(connection, 1006, '');
     }
     clearTimeout(timer);
-    await Promise.all([...this.disconnecting]);
+    const hooksDone = Promise.all([...this.disconnecting]).then(() => true);
+    const left = Math.max(0, deadline - Date.now());
+    if (!(await Promise.race([hooksDone, new Promise<false>((resolve) => (timer = setTimeout(resolve, left, false)))]))) {
+      this.logger.warn({ running: this.disconnecting.size }, '@OnDisconnect handlers still running at the shutdown deadline');
+    }
+    clearTimeout(timer);
   }
 }
 
