@@ -35,3 +35,6 @@ export type { ControllerOptions, ModuleMetadata, Provider, ProviderToken, Payloa
 export type { RawMessageData } from './dispatch/raw-message';
 export type { ValidationDetail } from './validation/validation-details';
 export { injectable, inject, singleton } from 'tsyringe';
+export type { PerMessageDeflateOptions } from './hardening/deflate';
+export type { OriginPolicy } from './hardening/origin-gate';
+export type { HandlerTimeout } from './hardening/handler-timeout';

@@ -8,6 +8,8 @@ import { compileController, type CompiledController } from '../dispatch/compiled
 import { collectModuleGraph } from '../discovery/module-graph';
 import { RouteTable } from '../discovery/route-table';
 import { ConnectionEngine } from '../engine/connection-engine';
+import { resolveDeflate } from '../hardening/deflate';
+import { createHardening } from '../hardening/hardening';
 import { readClassMetadata } from '../metadata/reflection';
 import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
@@ -32,24 +34,36 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   container.register(ClientService, { useValue: new ClientService(hub) });
   for (const provider of graph.providers) registerProvider(container, provider);
 
+  const hardening = createHardening(settings);
+  // Hardening wraps last (outermost) and gates first: limits and origin run before any user code.
+  const enhancers = [...(settings.enhancers ?? []), ...hardening.enhancers];
   const routes = new RouteTable<CompiledController>();
   for (const type of graph.controllers) {
     const meta = readClassMetadata(type);
     if (!meta?.controller) throw new Error(`${type.name} is listed as a controller but has no @WebSocketController()`);
     container.registerSingleton(type as never);
     const instance = container.resolve(type as never) as object;
-    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers: settings.enhancers });
+    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers });
     routes.add(meta.controller.path, compiled, (existing) => existing.name);
   }
 
   const engine = new ConnectionEngine(routes, hub, logger, {
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
-    gates: settings.gates,
-    observers: settings.observers,
+    gates: [...hardening.gates, ...(settings.gates ?? [])],
+    observers: [...hardening.observers, ...(settings.observers ?? [])],
+    inFlight: hardening.inFlight,
   });
   const transport =
     settings.transport ??
-    new NodeWsTransport({ port: settings.port, host: settings.host, server: settings.server, maxPayload: settings.maxPayload, logger });
+    new NodeWsTransport({
+      port: settings.port,
+      host: settings.host,
+      server: settings.server,
+      maxPayload: settings.maxPayload,
+      logger,
+      perMessageDeflate: resolveDeflate(settings.perMessageDeflate),
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    });
   hub.prepare = (text) => transport.prepare(text);
   await adapter.init(hub);
   await transport.listen(engine);

@@ -10,6 +10,9 @@ import type { Transport } from '../transport/transport';
 import type { Logger } from './logger';
 import type { InvokerEnhancer } from '../dispatch/compiled-controller';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import type { PerMessageDeflateOptions } from '../hardening/deflate';
+import type { HandlerTimeout } from '../hardening/handler-timeout';
+import type { OriginPolicy } from '../hardening/origin-gate';
 
 /** Options of `bootstrap(module, options)`. */
 export interface BootstrapOptions {
@@ -41,6 +44,20 @@ export interface BootstrapOptions {
   gates?: UpgradeGate[];
   /** Lifecycle observers (used by metrics and the admin view). */
   observers?: EngineObserver[];
+  /** Opt-in permessage-deflate (`true` or settings); off by default for memory safety. @default false */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /** Origins allowed to connect (exact strings or a predicate); others get 403. @default any origin */
+  allowedOrigins?: OriginPolicy;
+  /** Refuse (403) handshakes without an `Origin` header (non-browser clients). @default false */
+  requireOrigin?: boolean;
+  /** Ping interval; a peer that missed the previous pong is terminated (1006). 0 turns it off. @default 30000 */
+  heartbeatIntervalMs?: number;
+  /** Connections (including pending upgrades) per app; more are refused with 503. @default Infinity */
+  maxConnections?: number;
+  /** Connections per remote address; more are refused with 429. @default Infinity */
+  maxConnectionsPerIp?: number;
+  /** A handler still running after this many ms answers `HANDLER_TIMEOUT` (a number, or per handler). @default none */
+  handlerTimeoutMs?: HandlerTimeout;
 }
 
 /** Options with every default applied. */
@@ -51,6 +68,7 @@ export interface ResolvedOptions extends BootstrapOptions {
   maxBufferedBytes: number;
   handshakeTimeoutMs: number;
   closeTimeoutMs: number;
+  heartbeatIntervalMs: number;
 }
 
 /** Applies defaults. */
@@ -63,5 +81,6 @@ export function resolveOptions(options: BootstrapOptions = {}): ResolvedOptions 
     maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
   };
 }

@@ -37,4 +37,6 @@ export const ErrorCodes = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
+  /** A handler did not settle within `handlerTimeoutMs`. */
+  HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
 } as const;

@@ -11,6 +11,8 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../app/logger';
 import type { Connection } from '../clients/connection';
 import type { ConnectionEngine } from '../engine/connection-engine';
+import type { WsDeflateSetting } from '../hardening/deflate';
+import { Heartbeat } from '../hardening/heartbeat';
 import { handshakeProblem } from './handshake-check';
 import { writeRefusal } from './http-refusal';
 import { NodeSocket, prepareTextFrame } from './node-socket';
@@ -23,6 +25,10 @@ export interface NodeWsTransportOptions {
   server?: Server | HttpsServer;
   maxPayload: number;
   logger: Logger;
+  /** permessage-deflate as `ws` takes it. @default false */
+  perMessageDeflate?: WsDeflateSetting;
+  /** Ping interval (one timer for all sockets); 0 turns it off. @default 30000 */
+  heartbeatIntervalMs?: number;
 }
 
 /** Serves WebSockets with `ws` on Node's HTTP server. */
@@ -33,7 +39,11 @@ export class NodeWsTransport implements Transport {
   private engine?: ConnectionEngine;
   private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
 
-  constructor(private readonly options: NodeWsTransportOptions) {}
+  private readonly heartbeat: Heartbeat<NodeSocket>;
+
+  constructor(private readonly options: NodeWsTransportOptions) {
+    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs ?? 30_000);
+  }
 
   get port(): number {
     const address = this.httpServer?.address() as AddressInfo | string | null | undefined;
@@ -53,7 +63,7 @@ export class NodeWsTransport implements Transport {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.maxPayload,
-      perMessageDeflate: false,
+      perMessageDeflate: this.options.perMessageDeflate ?? false,
       clientTracking: false,
       WebSocket: NodeSocket,
     });
@@ -64,6 +74,7 @@ export class NodeWsTransport implements Transport {
     this.ownsServer = this.options.server === undefined;
     this.httpServer = server;
     server.on('upgrade', this.upgradeListener);
+    this.heartbeat.start();
     if (this.ownsServer) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -88,7 +99,13 @@ export class NodeWsTransport implements Transport {
         if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
         const connection = result.connection;
         if (socket.destroyed || !socket.writable) return engine.abandon(connection);
-        this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws as NodeSocket, connection));
+        let opened = false;
+        this.wss!.handleUpgrade(req, socket, head, (ws) => {
+          opened = true;
+          this.accept(ws as NodeSocket, connection);
+        });
+        // ws completes (or aborts) the handshake synchronously here; an aborted one never opens.
+        if (!opened) engine.abandon(connection);
       },
       (err: unknown) => {
         this.options.logger.error({ err }, 'upgrade failed');
@@ -102,7 +119,12 @@ export class NodeWsTransport implements Transport {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       engine.message(connection, isBinary ? data : data.toString(), isBinary);
     });
-    ws.on('close', (code: number, reason: Buffer) => engine.closed(connection, code, reason.toString()));
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.heartbeat.delete(ws);
+      engine.closed(connection, code, reason.toString());
+    });
+    ws.on('pong', () => this.heartbeat.alive(ws));
+    this.heartbeat.add(ws);
     ws.on('error', (err: Error) => this.options.logger.debug({ err, clientId: connection.id }, 'socket error'));
     engine.open(connection, ws);
   }
@@ -111,6 +133,7 @@ export class NodeWsTransport implements Transport {
     const server = this.httpServer;
     if (!server) return;
     server.off('upgrade', this.upgradeListener);
+    this.heartbeat.stop();
     this.wss?.close();
     if (this.ownsServer) {
       await new Promise<void>((resolve) => {

@@ -1,0 +1,58 @@
+/**
+ * @module hardening/handler-timeout
+ * The enhancer that counts in-flight handler calls (for graceful shutdown) and, when configured,
+ * answers a handler that has not settled in time with a `HANDLER_TIMEOUT` error.
+ */
+import type { HandlerDescriptor, InvokerEnhancer } from '../dispatch/compiled-controller';
+import { isThenable, type Invoker } from '../dispatch/invoker';
+import { ErrorCodes, WsException } from '../errors/ws-exception';
+import type { InFlightTracker } from './in-flight';
+
+/** Error code sent when a handler did not settle within its timeout. */
+export const HANDLER_TIMEOUT = ErrorCodes.HANDLER_TIMEOUT;
+
+/** A timeout for every handler, or one per handler (return `undefined` or 0 for none). */
+export type HandlerTimeout = number | ((handler: HandlerDescriptor) => number | undefined);
+
+/** Rejects with `HANDLER_TIMEOUT` when `promise` has not settled after `ms`; the late result is ignored. */
+export function withHandlerTimeout(promise: PromiseLike<unknown>, ms: number, name: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new WsException(HANDLER_TIMEOUT, `Handler '${name}' timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Wraps message, raw, disconnect and error handlers (connect hooks have the handshake timeout).
+ * Synchronous results pass straight through: the cost on the message path is one call and one check.
+ */
+export function handlerTimeoutEnhancer(tracker: InFlightTracker, timeout: HandlerTimeout | undefined): InvokerEnhancer {
+  return (descriptor, invoke): Invoker => {
+    if (descriptor.kind === 'connect') return invoke;
+    const ms = typeof timeout === 'function' ? timeout(descriptor) : timeout;
+    const name = descriptor.event ?? `${descriptor.controller.name}.${descriptor.methodName}`;
+    if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) {
+      return (client, payload, hook) => {
+        const result = invoke(client, payload, hook);
+        if (isThenable(result)) tracker.track(result);
+        return result;
+      };
+    }
+    return (client, payload, hook) => {
+      const result = invoke(client, payload, hook);
+      if (!isThenable(result)) return result;
+      const bounded = withHandlerTimeout(result, ms, name);
+      tracker.track(bounded);
+      return bounded;
+    };
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * @module hardening/hardening
+ * Turns the hardening options into the engine's seams: upgrade gates (origin, limits), observers
+ * (releasing limit slots) and the handler enhancer (in-flight count, handler timeout).
+ */
+import type { InvokerEnhancer } from '../dispatch/compiled-controller';
+import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import { ConnectionLimits } from './connection-limits';
+import { handlerTimeoutEnhancer, type HandlerTimeout } from './handler-timeout';
+import { InFlightTracker } from './in-flight';
+import { createOriginGate, type OriginPolicy } from './origin-gate';
+
+/** The hardening options of `bootstrap()` (see `BootstrapOptions` for their defaults). */
+export interface HardeningSettings {
+  allowedOrigins?: OriginPolicy;
+  requireOrigin?: boolean;
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  handlerTimeoutMs?: HandlerTimeout;
+}
+
+/** The seams hardening plugs into. */
+export interface Hardening {
+  /** Run first at every upgrade (before user gates and `@OnConnect`). */
+  readonly gates: UpgradeGate[];
+  readonly observers: EngineObserver[];
+  /** Applied last, so it wraps every other enhancer. */
+  readonly enhancers: InvokerEnhancer[];
+  /** Handler calls still running (awaited by a graceful shutdown). */
+  readonly inFlight: InFlightTracker;
+  /** Connection counts, when a limit is set. */
+  readonly limits?: ConnectionLimits;
+}
+
+/** Builds the hardening seams from the options. */
+export function createHardening(settings: HardeningSettings): Hardening {
+  const gates: UpgradeGate[] = [];
+  const observers: EngineObserver[] = [];
+  const origin = createOriginGate(settings.allowedOrigins, settings.requireOrigin === true);
+  if (origin) gates.push(origin);
+  const maxConnections = settings.maxConnections ?? Infinity;
+  const maxPerIp = settings.maxConnectionsPerIp ?? Infinity;
+  let limits: ConnectionLimits | undefined;
+  if (Number.isFinite(maxConnections) || Number.isFinite(maxPerIp)) {
+    limits = new ConnectionLimits(maxConnections, maxPerIp);
+    gates.push(limits.gate);
+    observers.push(limits.observer);
+  }
+  const inFlight = new InFlightTracker();
+  return { gates, observers, enhancers: [handlerTimeoutEnhancer(inFlight, settings.handlerTimeoutMs)], inFlight, limits };
+}
