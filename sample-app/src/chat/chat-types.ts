@@ -1,0 +1,64 @@
+/**
+ * @module sample-app/chat/chat-types
+ * What travels on the wire between the chat server and its page (shared by both sides).
+ */
+
+/** The WebSocket path of the chat. */
+export const CHAT_PATH = '/chat';
+
+/** Channels every user sees in the list; any other valid name can be joined too. */
+export const DEFAULT_CHANNELS: readonly string[] = ['general', 'random', 'help'];
+
+/** How many past messages a channel sends to whoever joins it. */
+export const HISTORY_SIZE = 50;
+
+/** Someone connected: their client id and nickname. */
+export interface Member {
+  id: string;
+  name: string;
+}
+
+/** One message posted to a channel. */
+export interface ChatMessage {
+  id: string;
+  channel: string;
+  from: Member;
+  text: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** A private message between two clients. */
+export interface DirectMessage {
+  id: string;
+  from: Member;
+  to: Member;
+  text: string;
+  at: number;
+}
+
+/** Sent once after the handshake (`welcome`). */
+export interface Welcome {
+  you: Member;
+  channels: readonly string[];
+}
+
+/** Reply to `join`: the channel's recent history and who is in it. */
+export interface JoinReply {
+  channel: string;
+  history: ChatMessage[];
+  members: Member[];
+}
+
+/** Pushed to a channel whenever its member list changes (`presence`). */
+export interface PresenceUpdate {
+  channel: string;
+  members: Member[];
+}
+
+/** Pushed to the other members of a channel while someone types (`user-typing`). */
+export interface TypingUpdate {
+  channel: string;
+  user: Member;
+  typing: boolean;
+}
