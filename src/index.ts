@@ -38,3 +38,20 @@ export { injectable, inject, singleton } from 'tsyringe';
 export type { PerMessageDeflateOptions } from './hardening/deflate';
 export type { OriginPolicy } from './hardening/origin-gate';
 export type { HandlerTimeout } from './hardening/handler-timeout';
+export { UseGuards, UseMiddleware, UseInterceptors, UseFilters, RateLimit, Catch, Inject } from './decorators/pipeline';
+export { ExecutionContext, scopedContainer, RATE_LIMIT_CLOSE, type PipelineOptions } from './pipeline/index';
+export type {
+  CanActivate,
+  WsMiddleware,
+  MiddlewareFn,
+  Next,
+  WsInterceptor,
+  CallHandler,
+  WsExceptionFilter,
+  FilterOutcome,
+  RateLimitOptions,
+  GuardLike,
+  MiddlewareLike,
+  InterceptorLike,
+  FilterLike,
+} from './pipeline/types';

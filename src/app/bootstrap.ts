@@ -11,6 +11,7 @@ import { ConnectionEngine } from '../engine/connection-engine';
 import { resolveDeflate } from '../hardening/deflate';
 import { createHardening } from '../hardening/hardening';
 import { readClassMetadata } from '../metadata/reflection';
+import { RequestPipeline } from '../pipeline/request-pipeline';
 import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
 import { RoomService } from '../rooms/room-service';
@@ -32,11 +33,12 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const hub = new Hub(adapter, logger, settings.maxBufferedBytes);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
-  for (const provider of graph.providers) registerProvider(container, provider);
+  const pipeline = new RequestPipeline(container, settings, logger);
+  for (const provider of graph.providers) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
 
   const hardening = createHardening(settings);
   // Hardening wraps last (outermost) and gates first: limits and origin run before any user code.
-  const enhancers = [...(settings.enhancers ?? []), ...hardening.enhancers];
+  const enhancers = [pipeline.enhancer, ...(settings.enhancers ?? []), ...hardening.enhancers];
   const routes = new RouteTable<CompiledController>();
   for (const type of graph.controllers) {
     const meta = readClassMetadata(type);
@@ -49,8 +51,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
 
   const engine = new ConnectionEngine(routes, hub, logger, {
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
-    gates: [...hardening.gates, ...(settings.gates ?? [])],
-    observers: [...hardening.observers, ...(settings.observers ?? [])],
+    gates: [...hardening.gates, ...(settings.gates ?? []), pipeline.gate],
+    observers: [...hardening.observers, ...(settings.observers ?? []), pipeline.observer],
     inFlight: hardening.inFlight,
   });
   const transport =

@@ -13,6 +13,7 @@ import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
 import type { PerMessageDeflateOptions } from '../hardening/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
+import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 
 /** Options of `bootstrap(module, options)`. */
 export interface BootstrapOptions {
@@ -58,6 +59,16 @@ export interface BootstrapOptions {
   maxConnectionsPerIp?: number;
   /** A handler still running after this many ms answers `HANDLER_TIMEOUT` (a number, or per handler). @default none */
   handlerTimeoutMs?: HandlerTimeout;
+  /** Guards run for every controller: at each upgrade and before each message handler (classes, instances or functions). */
+  guards?: GuardLike[];
+  /** Middleware `(ctx, next) => Promise<void>` (or classes with `use`) around every message handler, outermost first. */
+  middleware?: MiddlewareLike[];
+  /** Interceptors around every message handler, outermost first. */
+  interceptors?: InterceptorLike[];
+  /** Exception filters tried after the handler's and controller's own. */
+  filters?: FilterLike[];
+  /** A token bucket per client shared by all its messages; excess gets `RATE_LIMITED`, floods are closed with 1008. */
+  rateLimit?: RateLimitOptions;
 }
 
 /** Options with every default applied. */

@@ -36,6 +36,7 @@ export const ErrorCodes = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
   NOT_FOUND: 'NOT_FOUND',
   /** A handler did not settle within `handlerTimeoutMs`. */
   HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',

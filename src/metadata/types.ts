@@ -69,7 +69,12 @@ export type ProviderToken<T = unknown> = string | symbol | (abstract new (...arg
 export type Provider =
   | (new (...args: never[]) => unknown)
   | { provide: ProviderToken; useValue: unknown }
-  | { provide: ProviderToken; useClass: new (...args: never[]) => unknown }
+  | {
+      provide: ProviderToken;
+      useClass: new (...args: never[]) => unknown;
+      /** `'connection'`: one instance per connection (see `@Inject`), disposed after `@OnDisconnect`. @default 'singleton' */
+      scope?: 'singleton' | 'connection';
+    }
   | { provide: ProviderToken; useFactory: (resolve: <T>(token: ProviderToken<T>) => T) => unknown };
 
 /** Options of `@Module(...)`. */

@@ -1,0 +1,83 @@
+/**
+ * @module pipeline/chain
+ * Composes, once per handler, the call that runs the pipeline around it:
+ * rate limits -> [filters around] middleware -> guards -> interceptors -> validation and handler.
+ */
+import type { Connection } from '../clients/connection';
+import { ErrorCodes, WsException } from '../errors/ws-exception';
+import type { Invoker } from '../dispatch/invoker';
+import { ExecutionContext, type HandlerRef } from './execution-context';
+import { applyFilters, type ResolvedFilter } from './filters';
+import { enforceLimits, type RateLimiter } from './rate-limit';
+import type { CanActivate, MiddlewareFn, WsInterceptor } from './types';
+
+/** Everything that applies to one handler, outermost first. */
+export interface Stages {
+  limiters: RateLimiter[];
+  guards: CanActivate[];
+  middleware: MiddlewareFn[];
+  interceptors: WsInterceptor[];
+  filters: ResolvedFilter[];
+}
+
+/** The refusal a guard's `false` turns into. */
+export function forbidden(): WsException {
+  return new WsException(ErrorCodes.FORBIDDEN, 'Forbidden resource', { status: 403 });
+}
+
+/** Runs guards in order; rejects with `FORBIDDEN` at the first that says no (or with what it threw). */
+export async function runGuards(guards: readonly CanActivate[], ctx: ExecutionContext): Promise<void> {
+  for (const guard of guards) {
+    if (!(await guard.canActivate(ctx))) throw forbidden();
+  }
+}
+
+/** Wraps a message or raw handler's invoker; returns it unchanged when no stage applies. */
+export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): Invoker {
+  const { limiters, guards, middleware, interceptors, filters } = stages;
+  const limited: Invoker =
+    limiters.length === 0
+      ? invoke
+      : (client, payload, hook) => {
+          enforceLimits(limiters, client);
+          return invoke(client, payload, hook);
+        };
+  if (guards.length + middleware.length + interceptors.length + filters.length === 0) return limited;
+
+  // Raw frames arrive in `hook.raw`; message payloads in `payload` (which middleware may replace).
+  const isMessage = ref.kind === 'message';
+
+  function intercept(ctx: ExecutionContext, call: () => unknown, index: number): Promise<unknown> {
+    if (index === interceptors.length) return new Promise((resolve) => resolve(call()));
+    const interceptor = interceptors[index] as WsInterceptor;
+    return new Promise((resolve) => resolve(interceptor.intercept(ctx, () => intercept(ctx, call, index + 1))));
+  }
+
+  async function core(ctx: ExecutionContext, call: () => unknown): Promise<void> {
+    if (guards.length > 0) await runGuards(guards, ctx);
+    ctx.result = interceptors.length === 0 ? await call() : await intercept(ctx, call, 0);
+  }
+
+  function run(ctx: ExecutionContext, call: () => unknown, index: number): Promise<void> {
+    if (index === middleware.length) return core(ctx, call);
+    const fn = middleware[index] as MiddlewareFn;
+    let called = false;
+    return new Promise<void>((resolve) =>
+      resolve(
+        fn(ctx, () => {
+          if (called) return Promise.reject(new Error('next() called more than once in one middleware'));
+          called = true;
+          return run(ctx, call, index + 1);
+        }),
+      ),
+    );
+  }
+
+  return (client: Connection, payload, hook) => {
+    if (limiters.length > 0) enforceLimits(limiters, client);
+    const ctx = new ExecutionContext(ref, client, isMessage ? payload : hook?.raw);
+    const call = isMessage ? () => invoke(client, ctx.payload, hook) : () => invoke(client, payload, hook);
+    const done = run(ctx, call, 0).then(() => ctx.result);
+    return filters.length === 0 ? done : done.catch((error: unknown) => applyFilters(filters, error, ctx));
+  };
+}
