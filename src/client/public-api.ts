@@ -1,0 +1,22 @@
+/**
+ * @module client/public-api
+ * Everything both client entries (browser and Node) export besides `connect`.
+ */
+export { Client, type ServerErrorPayload, type PushName, type PushPayload, type ClientRuntime } from './client';
+export { ClientError, ClientErrorCodes, type ClientErrorInit } from './client-error';
+export type { ReconnectOptions } from './backoff';
+export type { ClientOptions, ClientStatus, QueryValues, RequestOptions } from './options';
+export type { SocketConstructor, SocketLike } from './socket-like';
+export type {
+  AnyEvents,
+  AnyPushes,
+  ControllerEvents,
+  EventMap,
+  EventSpec,
+  HandlerRef,
+  MethodNames,
+  PayloadOf,
+  PushMap,
+  ResultOf,
+  SameNameEvents,
+} from './event-map';

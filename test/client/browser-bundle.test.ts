@@ -1,0 +1,46 @@
+import { build } from 'esbuild';
+import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { bootstrap } from 'ws-controllers';
+import type * as ClientModule from 'ws-controllers/client';
+import { testOptions } from '../support/quiet';
+import { CalcModule } from './fixtures/calc-app';
+
+const entry = path.join(__dirname, '../../src/client/browser.ts');
+
+async function bundle(format: 'esm' | 'cjs'): Promise<{ code: string; inputs: string[] }> {
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, platform: 'browser', format, target: 'es2020', write: false, metafile: true });
+  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+test('the browser build bundles only the client sources: no ws, no Node built-ins', async () => {
+  const { code, inputs } = await bundle('esm');
+  expect(inputs.every((input) => input.startsWith('src/client/'))).toBe(true);
+  expect(code).not.toMatch(/require\(|from"(node:|ws")/);
+});
+
+test('the minified browser build stays small (under 8 KB, 3 KB gzipped)', async () => {
+  const { code } = await bundle('esm');
+  const size = Buffer.byteLength(code);
+  const gzipped = gzipSync(code).length;
+  // The README reports these figures.
+  process.stdout.write(`client bundle: ${size} B minified, ${gzipped} B gzipped\n`);
+  expect(size).toBeLessThan(8 * 1024);
+  expect(gzipped).toBeLessThan(3 * 1024);
+});
+
+test('the browser build talks to a server through a global WebSocket', async () => {
+  const { code } = await bundle('cjs');
+  const sandbox = { module: { exports: {} as typeof ClientModule }, WebSocket, URLSearchParams, setTimeout, clearTimeout, queueMicrotask };
+  runInNewContext(code.replace(/^/, 'var exports = module.exports;'), sandbox);
+  const app = await bootstrap(CalcModule, testOptions);
+  const client = sandbox.module.exports.connect(`ws://127.0.0.1:${app.port}/calc`);
+  try {
+    await expect(client.request('add', { a: 20, b: 22 })).resolves.toBe(42);
+  } finally {
+    await client.close();
+    await app.close();
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * Type tests of the client: compiled by `tsc --noEmit` (see ../types.test.ts), never run.
+ * Every `@ts-expect-error` line must be an error, and everything else must compile.
+ */
+import { connect, type ClientStatus, type ControllerEvents } from 'ws-controllers/client';
+import type { AddDto, CalcController, CalcEvents, CalcPushes } from '../fixtures/calc-app';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** `typeOf(x).is<T>()` compiles only when the type of `x` is exactly `T`. */
+function typeOf<A>(_value: A): { is<B>(..._exact: Equal<A, B> extends true ? [] : [never]): void } {
+  return { is: () => undefined };
+}
+
+export async function typedRequests(): Promise<void> {
+  const calc = connect<CalcEvents, CalcPushes>('ws://localhost/calc');
+
+  const sum = await calc.request('add', { a: 1, b: 2 });
+  typeOf(sum).is<number>();
+
+  // @ts-expect-error a payload of the wrong shape
+  await calc.request('add', { a: 1, b: '2' });
+  // @ts-expect-error the payload is required
+  await calc.request('add');
+  // @ts-expect-error an event the controller does not handle
+  await calc.request('multiply', { a: 1, b: 2 });
+  // @ts-expect-error the result is a number, not a string
+  typeOf(await calc.request('add', { a: 1, b: 2 })).is<string>();
+
+  // handlers without a payload parameter take none; the options still fit
+  const all = await calc.request('recorded', undefined, { timeoutMs: 100 });
+  typeOf(all).is<unknown[]>();
+
+  calc.emit('shout', { text: 'hi' });
+  // @ts-expect-error emit checks payloads too
+  calc.emit('shout', { txt: 'hi' });
+
+  calc.on('shouted', (payload) => typeOf(payload).is<{ text: string }>());
+  calc.on('error', (error) => typeOf(error.code).is<string>());
+  // @ts-expect-error a push that is not declared
+  calc.on('whispered', () => undefined);
+
+  calc.onStatus((status) => typeOf(status).is<ClientStatus>());
+}
+
+export async function derivedMaps(): Promise<void> {
+  // Default mapping: every method is an event of its own name; async results are awaited.
+  class Math2 {
+    add(dto: AddDto): number {
+      return dto.a + dto.b;
+    }
+    async slow(n: number): Promise<string> {
+      return String(n);
+    }
+    ping(): 'pong' {
+      return 'pong';
+    }
+  }
+  const m = connect<ControllerEvents<Math2>>('ws://localhost/math');
+  typeOf(await m.request('slow', 1)).is<string>();
+  const pong = await m.request('ping');
+  typeOf(pong).is<'pong'>();
+  // @ts-expect-error slow takes a number
+  await m.request('slow', 'one');
+
+  // `{ method, payload }` when the payload is not the first parameter
+  type Kick = ControllerEvents<CalcController, { 'kick-me': { method: 'kick'; payload: number } }>;
+  const k = connect<Kick>('ws://localhost/calc');
+  await k.request('kick-me', 4000);
+  // @ts-expect-error mapped onto a method that does not exist
+  type _Broken = ControllerEvents<CalcController, { x: 'nope' }>;
+
+  // untyped clients accept anything and resolve with unknown
+  const loose = connect('ws://localhost/any');
+  const anything = await loose.request('whatever', { x: 1 });
+  typeOf(anything).is<unknown>();
+  loose.on('some-push', (payload) => typeOf(payload).is<unknown>());
+}
