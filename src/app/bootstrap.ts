@@ -35,6 +35,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   container.register(ClientService, { useValue: new ClientService(hub) });
   const pipeline = new RequestPipeline(container, settings, logger);
   for (const provider of graph.providers) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
+  // Overrides come last: tsyringe resolves a token to its latest registration.
+  for (const provider of settings.overrides ?? []) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
 
   const hardening = createHardening(settings);
   // Hardening wraps last (outermost) and gates first: limits and origin run before any user code.

@@ -7,6 +7,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { ValidatorOptions } from 'class-validator';
 import type { Adapter } from '../adapter/adapter';
 import type { Transport } from '../transport/transport';
+import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
 import type { InvokerEnhancer } from '../dispatch/compiled-controller';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
@@ -45,6 +46,8 @@ export interface BootstrapOptions {
   gates?: UpgradeGate[];
   /** Lifecycle observers (used by metrics and the admin view). */
   observers?: EngineObserver[];
+  /** Providers registered after the module's own, so they replace them (used by `createTestingApp`). */
+  overrides?: Provider[];
   /** Opt-in permessage-deflate (`true` or settings); off by default for memory safety. @default false */
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** Origins allowed to connect (exact strings or a predicate); others get 403. @default any origin */
