@@ -26,7 +26,8 @@ export class Hub implements ConnectionHub, AdapterHost {
 
   constructor(
     readonly adapter: Adapter,
-    private readonly logger: Logger,
+    /** The app's logger (adapters log through it). */
+    readonly logger: Logger,
     readonly maxBufferedBytes: number = DEFAULT_MAX_BUFFERED_BYTES,
   ) {}
 

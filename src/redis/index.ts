@@ -1,0 +1,10 @@
+/**
+ * @module ws-controllers/redis
+ * Scale-out through Redis. Needs the `redis` package (node-redis v4.6+ or v5), an optional peer
+ * dependency of ws-controllers, and Redis 6.2 or later.
+ */
+export { RedisAdapter } from './redis-adapter';
+export type { RedisAdapterOptions } from './options';
+export type { RedisDriver, RedisReply } from './redis-driver';
+export { NodeRedisDriver, type NodeRedisClient } from './node-redis-driver';
+export { ClusterUnavailableError } from './errors';

@@ -1,0 +1,155 @@
+/**
+ * @module redis/node-redis-driver
+ * `RedisDriver` on node-redis (v4.6+ or v5): three connections (commands, pub/sub, the blocking
+ * inbox reader), each with an `error` listener, a bounded command queue, and quick reconnects.
+ */
+import { createClient } from 'redis';
+import { withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
+
+/** The part of a node-redis client the driver uses (a `createClient()` result fits). */
+export interface NodeRedisClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  duplicate(): NodeRedisClient;
+  sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
+  subscribe(channels: string | string[], listener: (message: string, channel: string) => unknown): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  destroy(): void;
+  close?(): Promise<unknown>;
+  quit?(): Promise<unknown>;
+}
+
+/** How the driver gets its connections: a URL it dials itself, or a user's client it duplicates. */
+export type NodeRedisSource = { url: string; maxQueuedCommands: number } | { client: NodeRedisClient };
+
+// Reconnect quickly (100 ms, doubling, at most 1 s apart) so a blip costs little.
+const reconnectStrategy = (retries: number): number => Math.min(100 * 2 ** Math.min(retries, 4), 1000);
+
+/** node-redis implementation of `RedisDriver`. */
+export class NodeRedisDriver implements RedisDriver {
+  private readonly main: NodeRedisClient;
+  private readonly sub: NodeRedisClient;
+  private readonly block: NodeRedisClient;
+  private readonly ownsMain: boolean;
+  private readonly readyListeners: Array<() => void> = [];
+  private readonly errorListeners: Array<(error: Error) => void> = [];
+  private readonly waiters = new Set<{ blocking: boolean; done: (ok: boolean) => void }>();
+  private readonly detach: Array<() => void> = [];
+
+  constructor(source: NodeRedisSource) {
+    if ('client' in source) {
+      this.main = source.client;
+      this.ownsMain = false;
+    } else {
+      this.main = createClient({
+        url: source.url,
+        commandsQueueMaxLength: source.maxQueuedCommands,
+        socket: { reconnectStrategy, connectTimeout: 2000 },
+      }) as unknown as NodeRedisClient;
+      this.ownsMain = true;
+    }
+    this.sub = this.main.duplicate();
+    this.block = this.main.duplicate();
+    for (const client of [this.main, this.sub, this.block]) {
+      this.listen(client, 'error', (error) => this.emitError(error));
+      this.listen(client, 'ready', () => this.wake(client));
+    }
+    this.listen(this.main, 'ready', () => this.readyListeners.forEach((listener) => listener()));
+  }
+
+  get ready(): boolean {
+    return this.main.isReady;
+  }
+
+  get blockingReady(): boolean {
+    return this.block.isReady;
+  }
+
+  async connect(timeoutMs: number): Promise<void> {
+    const opening = [this.main, this.sub, this.block]
+      .filter((client) => !client.isOpen)
+      .map((client) => client.connect().then(() => undefined));
+    try {
+      await withTimeout(Promise.all(opening), timeoutMs, 'connect');
+    } catch (error) {
+      for (const promise of opening) promise.catch(() => {});
+      await this.close();
+      throw new Error(`RedisAdapter could not reach Redis: ${(error as Error).message}`);
+    }
+  }
+
+  command(args: readonly string[]): Promise<RedisReply> {
+    return this.main.sendCommand(args);
+  }
+
+  blocking(args: readonly string[]): Promise<RedisReply> {
+    return this.block.sendCommand(args);
+  }
+
+  async subscribe(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void> {
+    await this.sub.subscribe([...channels], listener);
+  }
+
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  onError(listener: (error: Error) => void): void {
+    this.errorListeners.push(listener);
+  }
+
+  waitReady(timeoutMs: number, blocking = false): Promise<boolean> {
+    if (blocking ? this.blockingReady : this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        blocking,
+        done: (ok: boolean): void => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), timeoutMs);
+      timer.unref();
+      this.waiters.add(waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const waiter of [...this.waiters]) waiter.done(false);
+    this.detach.splice(0).forEach((undo) => undo());
+    // Keep an error listener on what we close: a late socket error must never go unhandled.
+    const swallow = (): void => {};
+    for (const client of [this.sub, this.block]) {
+      client.on('error', swallow);
+      if (client.isOpen) client.destroy();
+    }
+    if (!this.ownsMain) return;
+    this.main.on('error', swallow);
+    if (!this.main.isOpen) return;
+    if (this.main.isReady) {
+      const quit = this.main.close?.() ?? this.main.quit?.();
+      if (quit) await withTimeout(quit, 1000, 'close').catch(() => this.main.destroy());
+    } else {
+      this.main.destroy();
+    }
+  }
+
+  private listen(client: NodeRedisClient, event: string, listener: (...args: unknown[]) => void): void {
+    client.on(event, listener);
+    this.detach.push(() => client.off(event, listener));
+  }
+
+  private wake(client: NodeRedisClient): void {
+    const blocking = client === this.block;
+    if (client !== this.main && !blocking) return;
+    for (const waiter of [...this.waiters]) if (waiter.blocking === blocking) waiter.done(true);
+  }
+
+  private emitError(error: unknown): void {
+    const err = error instanceof Error ? error : new Error(String(error));
+    for (const listener of this.errorListeners) listener(err);
+  }
+}

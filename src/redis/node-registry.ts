@@ -1,0 +1,149 @@
+/**
+ * @module redis/node-registry
+ * This node's place in the cluster: the heartbeat (which also purges dead nodes), the set of live
+ * peers that cluster requests expect replies from, and the client-id -> node routing entries.
+ * Registry writes never wait for Redis: while it is away they are skipped and the node's whole
+ * registry is rewritten from local state once it is back (a "rebuild").
+ */
+import type { AdapterHost } from '../adapter/adapter';
+import type { RedisKeys } from './keys';
+import type { ResolvedRedisOptions } from './options';
+import { withTimeout, type RedisDriver } from './redis-driver';
+import { HEARTBEAT_SCRIPT, REMOVE_NODE_SCRIPT } from './scripts';
+
+const REBUILD_CHUNK = 500;
+
+/** Callbacks the registry reports cluster changes through. */
+export interface RegistryEvents {
+  /** A peer left, was purged, or stopped being listed: stop waiting for it. */
+  peerGone(nodeId: string): void;
+  /** This node was (re)registered: tell the others. */
+  announced(): void;
+  /** Nodes purged by this node's heartbeat. */
+  purged(nodeIds: string[]): void;
+  /** A Redis operation failed (logged by the adapter). */
+  failed(what: string, error: unknown): void;
+}
+
+/** Heartbeat, live peers and client routing entries of one node. */
+export class NodeRegistry {
+  /** Live nodes other than this one. */
+  peers = new Set<string>();
+  private dirty = true;
+  private ticking = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly driver: RedisDriver,
+    private readonly keys: RedisKeys,
+    private readonly host: AdapterHost,
+    private readonly options: ResolvedRedisOptions,
+    private readonly events: RegistryEvents,
+  ) {}
+
+  /** Registers this node now and heartbeats from then on; throws when the first heartbeat fails. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.tick(), this.options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Stops heartbeating and removes this node's entries (a graceful leave). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.driver.ready) return;
+    await withTimeout(this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']), 1000, 'leave');
+  }
+
+  /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */
+  invalidate(): void {
+    this.dirty = true;
+    void this.tick();
+  }
+
+  /** Records a local client (skipped while Redis is away; the rebuild restores it). */
+  async add(clientId: string): Promise<void> {
+    await this.write([
+      ['HSET', this.keys.clients, clientId, this.host.nodeId],
+      ['SADD', this.keys.nodeClients(this.host.nodeId), clientId],
+    ]);
+  }
+
+  /** Removes a local client's entries. */
+  async remove(clientId: string): Promise<void> {
+    await this.write([
+      ['HDEL', this.keys.clients, clientId],
+      ['SREM', this.keys.nodeClients(this.host.nodeId), clientId],
+    ]);
+  }
+
+  /** Runs a heartbeat unless one is running (then runs one more right after it). */
+  async tick(): Promise<void> {
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        if (this.timer !== undefined && this.driver.ready) await this.beat().catch((error: unknown) => this.events.failed('heartbeat', error));
+      } while (this.again);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async beat(): Promise<void> {
+    const { keys, host, options } = this;
+    const reply = (await withTimeout(
+      this.driver.command(['EVAL', HEARTBEAT_SCRIPT, '0', keys.prefix, host.nodeId, String(options.staleAfterMs)]),
+      options.requestTimeoutMs,
+      'heartbeat',
+    )) as [number, string[], string[]];
+    const [fresh, dead, live] = reply;
+    this.setPeers(live);
+    if (dead.length > 0) this.events.purged(dead);
+    if (fresh === 1 || this.dirty) {
+      this.dirty = true; // stays set until the rebuild succeeded
+      await this.rebuild();
+      this.dirty = false;
+      if (fresh === 1) this.events.announced();
+    }
+  }
+
+  private setPeers(live: string[]): void {
+    const next = new Set(live.filter((id) => id !== this.host.nodeId));
+    for (const old of this.peers) if (!next.has(old)) this.events.peerGone(old);
+    this.peers = next;
+  }
+
+  // Replaces this node's entries with its local clients. Every command is issued before any reply
+  // is awaited, so registrations made meanwhile queue after them on the same connection.
+  private async rebuild(): Promise<void> {
+    const { keys, host } = this;
+    const ids = host.localIds();
+    const commands: string[][] = [['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, host.nodeId, '1']];
+    for (let i = 0; i < ids.length; i += REBUILD_CHUNK) {
+      const chunk = ids.slice(i, i + REBUILD_CHUNK);
+      commands.push(['HSET', keys.clients, ...chunk.flatMap((id) => [id, host.nodeId])]);
+      commands.push(['SADD', keys.nodeClients(host.nodeId), ...chunk]);
+    }
+    await withTimeout(Promise.all(commands.map((args) => this.driver.command(args))), this.options.requestTimeoutMs, 'rebuild');
+  }
+
+  private async write(commands: string[][]): Promise<void> {
+    if (!this.driver.ready) {
+      this.dirty = true; // the rebuild once Redis is back includes this change
+      return;
+    }
+    try {
+      await withTimeout(Promise.all(commands.map((args) => this.driver.command(args))), this.options.requestTimeoutMs, 'registry write');
+    } catch (error) {
+      this.dirty = true;
+      this.events.failed('registry write', error);
+    }
+  }
+}

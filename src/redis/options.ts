@@ -1,0 +1,68 @@
+/**
+ * @module redis/options
+ * Options of `new RedisAdapter(...)`, with their defaults.
+ */
+import type { Logger } from '../app/logger';
+import type { NodeRedisClient } from './node-redis-driver';
+import type { RedisDriver } from './redis-driver';
+
+/** Options of `RedisAdapter`. Give one of `url`, `client` or `driver`. */
+export interface RedisAdapterOptions {
+  /** Where Redis is; the adapter opens its own connections. @default 'redis://127.0.0.1:6379' */
+  url?: string;
+  /**
+   * Your own node-redis client (`createClient()` from `redis` v4.6+/v5); the adapter duplicates it
+   * for pub/sub and its blocking inbox reader, connects it if needed, and never closes it.
+   */
+  client?: NodeRedisClient;
+  /** Any other client library, behind the adapter's small `RedisDriver` interface. */
+  driver?: RedisDriver;
+  /** Prefix of every key and channel; apps sharing one Redis need distinct prefixes. @default 'ws-controllers' */
+  keyPrefix?: string;
+  /** How long a cluster request (send by id, lookups) waits for other nodes. @default 5000 */
+  requestTimeoutMs?: number;
+  /** A node silent for this long is purged by the others (its clients vanish). @default 30000 */
+  nodeTimeoutMs?: number;
+  /** How often a node proves it is alive (at most a third of `nodeTimeoutMs`). @default min(5000, nodeTimeoutMs / 3) */
+  heartbeatMs?: number;
+  /** Bound of the Redis command queue, offline queue included (past it commands fail fast). @default 10000 */
+  maxQueuedCommands?: number;
+  /** Approximate bound of each node's inbox stream (entries waiting for a paused node). @default 10000 */
+  inboxMaxLength?: number;
+  /** Where the adapter logs; `false` for nowhere. @default the app's logger */
+  logger?: Logger | false;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedRedisOptions {
+  keyPrefix: string;
+  requestTimeoutMs: number;
+  nodeTimeoutMs: number;
+  heartbeatMs: number;
+  /** A node whose last heartbeat is older than this is purged (leaves one heartbeat of slack). */
+  staleAfterMs: number;
+  maxQueuedCommands: number;
+  inboxMaxLength: number;
+}
+
+/** Applies defaults and checks the timing options fit together. */
+export function resolveRedisOptions(options: RedisAdapterOptions): ResolvedRedisOptions {
+  const nodeTimeoutMs = options.nodeTimeoutMs ?? 30_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.min(5000, Math.floor(nodeTimeoutMs / 3));
+  if (!(heartbeatMs > 0) || heartbeatMs * 3 > nodeTimeoutMs) {
+    throw new RangeError(`RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and at most a third of nodeTimeoutMs (${nodeTimeoutMs})`);
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  if (!(requestTimeoutMs > 0)) throw new RangeError('RedisAdapter: requestTimeoutMs must be positive');
+  return {
+    keyPrefix: options.keyPrefix ?? 'ws-controllers',
+    requestTimeoutMs,
+    nodeTimeoutMs,
+    heartbeatMs,
+    // A node dies at most one heartbeat after its last beat and is seen at most one check later,
+    // so purging after (timeout - heartbeat) of silence removes it within `nodeTimeoutMs`.
+    staleAfterMs: nodeTimeoutMs - heartbeatMs,
+    maxQueuedCommands: options.maxQueuedCommands ?? 10_000,
+    inboxMaxLength: options.inboxMaxLength ?? 10_000,
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * @module redis/redis-adapter
+ * `RedisAdapter`: many app processes behind a load balancer act as one server.
+ *
+ * What crosses Redis, and how:
+ * - broadcasts (rooms, `client.broadcast`, `clients.broadcast`): one PUBLISH each, at most once;
+ *   every node fans out to its own clients with one encoded frame. Dropped while Redis is away.
+ * - commands to one client (send, disconnect, join, leave, roomsOf): appended to the owner node's
+ *   inbox stream and acked through the sender's; retried across a short blip, run once.
+ * - lookups (members, ids, count): asked of every live node over pub/sub; each answers from its
+ *   own state; a node that does not answer in time is left out (the result is partial, never late).
+ * - liveness: a heartbeat per node; silent nodes are purged with their routing entries.
+ * Local delivery never waits for any of it: the hub delivers locally before the adapter is called.
+ */
+import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
+import { silentLogger, type Logger } from '../app/logger';
+import { randomBytes } from 'node:crypto';
+import { ClusterUnavailableError } from './errors';
+import { InboxCommands } from './inbox-commands';
+import { InboxReader } from './inbox-reader';
+import { RedisKeys } from './keys';
+import { NodeRedisDriver } from './node-redis-driver';
+import { NodeRegistry } from './node-registry';
+import { resolveRedisOptions, type RedisAdapterOptions, type ResolvedRedisOptions } from './options';
+import { PendingRequests } from './pending-requests';
+import { withTimeout, type RedisDriver } from './redis-driver';
+import { decodeBroadcast, encodeBroadcast, parseJson, type QueryKind, type ReplyMessage, type RequestMessage } from './wire';
+
+const WARN_EVERY_MS = 5000;
+
+/** The Redis scale-out adapter (`ws-controllers/redis`). */
+export class RedisAdapter implements Adapter {
+  private readonly options: ResolvedRedisOptions;
+  private readonly keys: RedisKeys;
+  private readonly driver: RedisDriver;
+  private readonly pending = new PendingRequests();
+  private logger: Logger = silentLogger;
+  private host!: AdapterHost;
+  private registry!: NodeRegistry;
+  private commands!: InboxCommands;
+  private reader: InboxReader | undefined;
+  private closed = false;
+  private readonly lastWarned = new Map<string, number>();
+
+  constructor(private readonly settings: RedisAdapterOptions = {}) {
+    this.options = resolveRedisOptions(settings);
+    this.keys = new RedisKeys(this.options.keyPrefix);
+    this.driver =
+      settings.driver ??
+      new NodeRedisDriver(
+        settings.client
+          ? { client: settings.client }
+          : { url: settings.url ?? 'redis://127.0.0.1:6379', maxQueuedCommands: this.options.maxQueuedCommands },
+      );
+    // Attached before anything can fail, so no connection error is ever unhandled.
+    this.driver.onError((error) => this.warn('connection', 'Redis connection error', error));
+  }
+
+  /** Requests waiting for other nodes (0 once traffic stops). */
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  /** This node's id in the cluster (set by `init`). */
+  get nodeId(): string {
+    return this.host.nodeId;
+  }
+
+  /** Whether Redis is reachable now (for readiness probes). */
+  isConnected(): boolean {
+    return !this.closed && this.driver.ready;
+  }
+
+  async init(host: AdapterHost): Promise<void> {
+    this.host = host;
+    this.logger = this.settings.logger === false ? silentLogger : (this.settings.logger ?? host.logger ?? silentLogger);
+    const { keys, options } = this;
+    this.registry = new NodeRegistry(this.driver, keys, host, options, {
+      peerGone: (node) => this.pending.nodeGone(node),
+      announced: () => this.notice({ t: 'hello', f: host.nodeId }),
+      purged: (nodes) => {
+        this.logger.warn({ nodes }, 'RedisAdapter purged nodes that stopped heartbeating');
+        this.notice({ t: 'gone', f: host.nodeId, n: nodes });
+      },
+      failed: (what, error) => this.warn(what, `Redis ${what} failed`, error),
+    });
+    this.commands = new InboxCommands(this.driver, keys, host, options, this.pending, (id, deadline) => this.locate(id, deadline), (what, error) =>
+      this.warn(what, `RedisAdapter ${what} failed`, error),
+    );
+    await this.driver.connect(options.requestTimeoutMs);
+    try {
+      this.driver.onReady(() => this.registry.invalidate());
+      await this.driver.subscribe([keys.broadcastChannel, keys.requestChannel, keys.replyChannel(host.nodeId)], (message, channel) =>
+        this.onMessage(message, channel),
+      );
+      await this.registry.start();
+    } catch (error) {
+      await this.driver.close();
+      throw error;
+    }
+    this.reader = new InboxReader(this.driver, keys.inbox(host.nodeId), (fields) => this.commands.handle(fields), (error) =>
+      this.warn('inbox', 'RedisAdapter inbox read failed', error),
+    );
+    this.reader.start();
+  }
+
+  // ---- registry ------------------------------------------------------------------------------
+
+  clientConnected(clientId: string): Promise<void> {
+    return this.registry.add(clientId);
+  }
+
+  clientDisconnected(clientId: string): Promise<void> {
+    return this.registry.remove(clientId);
+  }
+
+  // Memberships stay on the client's own node (lookups ask it), so nothing crosses Redis here.
+  async joined(): Promise<void> {}
+  async left(): Promise<void> {}
+
+  // ---- delivery ------------------------------------------------------------------------------
+
+  async publish(packet: BroadcastPacket): Promise<void> {
+    if (!this.driver.ready) {
+      this.warn('publish', 'Redis is unreachable: a broadcast reached local clients only');
+      return;
+    }
+    try {
+      await withTimeout(this.driver.command(['PUBLISH', this.keys.broadcastChannel, encodeBroadcast(this.host.nodeId, packet)]), this.options.requestTimeoutMs, 'PUBLISH');
+    } catch (error) {
+      this.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error);
+    }
+  }
+
+  async sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean> {
+    return (await this.commands.call({ t: 'send', c: clientId }, data)) === true;
+  }
+
+  async disconnectRemote(clientId: string, code?: number, reason?: string): Promise<boolean> {
+    return (await this.commands.call({ t: 'disconnect', c: clientId, code, reason })) === true;
+  }
+
+  async joinRemote(clientId: string, room: string): Promise<boolean> {
+    return (await this.commands.call({ t: 'join', c: clientId, room })) === true;
+  }
+
+  async leaveRemote(clientId: string, room: string): Promise<boolean> {
+    return (await this.commands.call({ t: 'leave', c: clientId, room })) === true;
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  async members(room: string): Promise<string[]> {
+    return this.gatherLists('members', room, this.host.localMembers(room));
+  }
+
+  async roomsOf(clientId: string): Promise<string[]> {
+    const local = this.host.localRoomsOf(clientId);
+    if (local) return local;
+    const rooms = await this.commands.call({ t: 'rooms', c: clientId });
+    return Array.isArray(rooms) ? (rooms as string[]) : [];
+  }
+
+  async ids(path?: string): Promise<string[]> {
+    return this.gatherLists('ids', path, this.host.localIds(path));
+  }
+
+  async count(path?: string): Promise<number> {
+    let total = this.host.localIds(path).length;
+    for (const value of (await this.query('count', path)).values()) if (typeof value === 'number') total += value;
+    return total;
+  }
+
+  private async gatherLists(kind: QueryKind, arg: string | undefined, local: string[]): Promise<string[]> {
+    const all = [...local];
+    for (const value of (await this.query(kind, arg)).values()) if (Array.isArray(value)) all.push(...(value as string[]));
+    return all;
+  }
+
+  private async locate(clientId: string, deadline: number): Promise<string | undefined> {
+    const replies = await this.query('locate', clientId, Math.max(1, deadline - Date.now()), (found) => found === true);
+    for (const [node, found] of replies) if (found === true) return node;
+    return undefined;
+  }
+
+  // Asks every live peer; resolves with one reply per peer, or what arrived by the timeout.
+  private async query(kind: QueryKind, arg: string | undefined, timeoutMs = this.options.requestTimeoutMs, stop?: (value: unknown) => boolean): Promise<Map<string, unknown>> {
+    const peers = this.registry.peers;
+    if (peers.size === 0) return new Map();
+    if (!this.driver.ready) throw new ClusterUnavailableError(kind);
+    const id = randomBytes(9).toString('base64url');
+    const replies = this.pending.gather(id, peers, timeoutMs, stop);
+    const request: RequestMessage = { t: 'query', k: kind, r: id, f: this.host.nodeId, a: arg };
+    try {
+      await withTimeout(this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify(request)]), timeoutMs, 'PUBLISH');
+    } catch {
+      this.pending.cancel(id);
+      await replies;
+      throw new ClusterUnavailableError(kind);
+    }
+    return replies;
+  }
+
+  // ---- incoming pub/sub ----------------------------------------------------------------------
+
+  private onMessage(message: string, channel: string): void {
+    try {
+      if (channel === this.keys.broadcastChannel) {
+        const decoded = decodeBroadcast(message);
+        if (decoded && decoded.nodeId !== this.host.nodeId) this.host.deliverLocal(decoded.packet);
+      } else if (channel === this.keys.requestChannel) {
+        const request = parseJson<RequestMessage>(message);
+        if (request && request.f !== this.host.nodeId) this.onRequest(request);
+      } else {
+        const reply = parseJson<ReplyMessage>(message);
+        if (reply) this.pending.reply(reply.r, reply.f, reply.v);
+      }
+    } catch (error) {
+      this.warn('message', 'RedisAdapter could not handle a message from Redis', error);
+    }
+  }
+
+  private onRequest(request: RequestMessage): void {
+    const { registry, host } = this;
+    switch (request.t) {
+      case 'hello':
+        registry.peers.add(request.f);
+        return;
+      case 'bye':
+        registry.peers.delete(request.f);
+        this.pending.nodeGone(request.f);
+        return;
+      case 'gone':
+        for (const node of request.n) {
+          if (node === host.nodeId) registry.invalidate(); // purged while paused: register again
+          else if (registry.peers.delete(node)) this.pending.nodeGone(node);
+        }
+        return;
+      case 'query': {
+        registry.peers.add(request.f);
+        const reply: ReplyMessage = { r: request.r, f: host.nodeId, v: this.answer(request.k, request.a) };
+        this.driver.command(['PUBLISH', this.keys.replyChannel(request.f), JSON.stringify(reply)]).catch((error: unknown) => this.warn('reply', 'Redis PUBLISH of a reply failed', error));
+      }
+    }
+  }
+
+  private answer(kind: QueryKind, arg: string | undefined): unknown {
+    const { host } = this;
+    switch (kind) {
+      case 'members':
+        return host.localMembers(arg ?? '');
+      case 'ids':
+        return host.localIds(arg);
+      case 'count':
+        return host.localIds(arg).length;
+      case 'locate':
+        return host.localRoomsOf(arg ?? '') !== undefined;
+    }
+  }
+
+  private notice(message: RequestMessage): void {
+    if (!this.driver.ready) return;
+    this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify(message)]).catch((error: unknown) => this.warn('notice', 'Redis PUBLISH failed', error));
+  }
+
+  // ---- shutdown ------------------------------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.host === undefined) return this.driver.close();
+    try {
+      await this.registry.stop();
+      if (this.driver.ready) await withTimeout(this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify({ t: 'bye', f: this.host.nodeId })]), 1000, 'bye');
+    } catch (error) {
+      this.warn('close', 'RedisAdapter could not remove this node from Redis (the others will purge it)', error);
+    }
+    this.pending.settleAll();
+    const reading = this.reader?.stop();
+    await this.driver.close();
+    await reading;
+  }
+
+  // One warning per kind every few seconds (an outage would otherwise log on every operation).
+  private warn(kind: string, message: string, error?: unknown): void {
+    const now = Date.now();
+    if (now - (this.lastWarned.get(kind) ?? 0) < WARN_EVERY_MS) {
+      this.logger.debug({ err: error }, message);
+      return;
+    }
+    this.lastWarned.set(kind, now);
+    this.logger.warn({ err: error }, message);
+  }
+}

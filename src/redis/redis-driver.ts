@@ -1,0 +1,56 @@
+/**
+ * @module redis/redis-driver
+ * The small interface the adapter talks to Redis through: plain commands, one blocking command
+ * stream (the inbox reader), pub/sub, and readiness. `NodeRedisDriver` implements it on node-redis;
+ * any other client can be plugged in by implementing it (`new RedisAdapter({ driver })`).
+ */
+
+/** A reply as node-redis returns it for a raw command (RESP2: strings, numbers, arrays, null). */
+export type RedisReply = unknown;
+
+/** What the adapter needs from a Redis client library. */
+export interface RedisDriver {
+  /** True while plain commands can be sent (the command connection is up). */
+  readonly ready: boolean;
+  /** True while the blocking connection is up. */
+  readonly blockingReady: boolean;
+  /** Opens every connection; rejects when Redis cannot be reached within `timeoutMs`. */
+  connect(timeoutMs: number): Promise<void>;
+  /** Sends one command on the shared command connection. */
+  command(args: readonly string[]): Promise<RedisReply>;
+  /** Sends one blocking command (XREAD BLOCK) on a connection of its own. */
+  blocking(args: readonly string[]): Promise<RedisReply>;
+  /** Subscribes to channels; subscriptions are restored after every reconnect. */
+  subscribe(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void>;
+  /** Called after every (re)connection of the command connection. */
+  onReady(listener: () => void): void;
+  /** Called with every connection error (the driver never lets one go unhandled). */
+  onError(listener: (error: Error) => void): void;
+  /** Resolves true once the command (or blocking) connection is ready, false after `timeoutMs`. */
+  waitReady(timeoutMs: number, blocking?: boolean): Promise<boolean>;
+  /** Closes the connections the driver opened (a user's own client stays open). */
+  close(): Promise<void>;
+}
+
+/** Resolves with the promise's value, or rejects after `ms` (the promise keeps a handler). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis ${what} timed out after ${ms} ms`)), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** Resolves after `ms` (an unref'd timer). */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}

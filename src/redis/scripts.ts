@@ -1,0 +1,48 @@
+/**
+ * @module redis/scripts
+ * The Lua scripts that must be atomic: the heartbeat (which also purges dead nodes, so a node that
+ * comes back and a node purging it can never interleave) and a node's removal of its own entries.
+ * Times come from Redis (`TIME`), so node clocks never need to agree.
+ */
+
+// Removes one node's registry entries; shared by the heartbeat's purge and a graceful leave.
+const REMOVE_NODE = `
+local function removeNode(prefix, node, keepMembership)
+  local set = prefix .. ':node:' .. node .. ':clients'
+  local clients = prefix .. ':clients'
+  for _, id in ipairs(redis.call('SMEMBERS', set)) do
+    if redis.call('HGET', clients, id) == node then redis.call('HDEL', clients, id) end
+  end
+  redis.call('DEL', set)
+  if not keepMembership then
+    redis.call('DEL', prefix .. ':inbox:' .. node)
+    redis.call('ZREM', prefix .. ':nodes', node)
+  end
+end
+`;
+
+/**
+ * ARGV: prefix, node id, stale-after ms. Records the heartbeat, (re)creates the inbox when missing,
+ * purges nodes silent for longer than stale-after, and returns
+ * `{ 1 when this node was (re)registered, purged node ids, live node ids }`.
+ */
+export const HEARTBEAT_SCRIPT = `${REMOVE_NODE}
+local prefix, node, staleAfter = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local nodes, inbox = prefix .. ':nodes', prefix .. ':inbox:' .. node
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fresh = redis.call('ZADD', nodes, now, node)
+if redis.call('EXISTS', inbox) == 0 then
+  redis.call('XADD', inbox, 'MAXLEN', '0', '*', 't', 'init')
+  fresh = 1
+end
+local dead = redis.call('ZRANGEBYSCORE', nodes, '-inf', '(' .. (now - staleAfter))
+for _, other in ipairs(dead) do removeNode(prefix, other, false) end
+return { fresh, dead, redis.call('ZRANGE', nodes, 0, -1) }
+`;
+
+/** ARGV: prefix, node id, '1' to keep the node registered (a rebuild) or '0' (a graceful leave). */
+export const REMOVE_NODE_SCRIPT = `${REMOVE_NODE}
+removeNode(ARGV[1], ARGV[2], ARGV[3] == '1')
+return 1
+`;

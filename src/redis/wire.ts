@@ -1,0 +1,91 @@
+/**
+ * @module redis/wire
+ * What travels through Redis. A broadcast is one header line of JSON followed by the envelope as
+ * it was encoded for local clients (no second JSON escaping of the payload). Queries, notices and
+ * inbox commands are small JSON objects.
+ */
+import type { BroadcastPacket } from '../adapter/adapter';
+
+interface BroadcastHeader {
+  /** Sending node. */
+  n: string;
+  r?: readonly string[];
+  e?: readonly string[];
+  p?: string;
+}
+
+/** Encodes a broadcast for the pub/sub channel. */
+export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string {
+  const header: BroadcastHeader = { n: nodeId };
+  if (packet.rooms !== undefined) header.r = packet.rooms;
+  if (packet.except !== undefined && packet.except.length > 0) header.e = packet.except;
+  if (packet.path !== undefined) header.p = packet.path;
+  return `${JSON.stringify(header)}\n${packet.data}`;
+}
+
+/** Decodes a broadcast; undefined when malformed. */
+export function decodeBroadcast(message: string): { nodeId: string; packet: BroadcastPacket } | undefined {
+  const cut = message.indexOf('\n');
+  if (cut < 0) return undefined;
+  try {
+    const header = JSON.parse(message.slice(0, cut)) as BroadcastHeader;
+    const packet: BroadcastPacket = { data: message.slice(cut + 1) };
+    if (header.r !== undefined) packet.rooms = header.r;
+    if (header.e !== undefined) packet.except = header.e;
+    if (header.p !== undefined) packet.path = header.p;
+    return { nodeId: header.n, packet };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cluster-wide lookups answered by every node from its local state. */
+export type QueryKind = 'members' | 'ids' | 'count' | 'locate';
+
+/** Messages on the request channel. */
+export type RequestMessage =
+  | { t: 'query'; k: QueryKind; r: string; f: string; a?: string }
+  | { t: 'hello'; f: string }
+  | { t: 'bye'; f: string }
+  | { t: 'gone'; f: string; n: string[] };
+
+/** A reply to a query, on the asking node's reply channel. */
+export interface ReplyMessage {
+  r: string;
+  f: string;
+  v: unknown;
+}
+
+/** The commands one node asks of another through its inbox. */
+export type CommandKind = 'send' | 'disconnect' | 'join' | 'leave' | 'rooms';
+
+/** An inbox entry: a command for a client of this node, or the ack of one this node sent. */
+export interface InboxMessage {
+  t: CommandKind | 'ack';
+  /** Request id (acks carry the id of the command they answer). */
+  r: string;
+  /** Sending node. */
+  f: string;
+  /** Expiry (epoch ms): a command found after it is dropped, its sender has already given up. */
+  x?: number;
+  /** Target client id. */
+  c?: string;
+  /** Room (join, leave). */
+  room?: string;
+  /** Close code and reason (disconnect). */
+  code?: number;
+  reason?: string;
+  /** The `d` field holds base64 of binary data. */
+  b?: 1;
+  /** Result (acks). */
+  v?: unknown;
+}
+
+/** Parses JSON, undefined when malformed. */
+export function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
