@@ -1,0 +1,155 @@
+/**
+ * @module bench/runner
+ * `npm run bench` / `npm run bench:quick`: runs every case against every server in one run, prints
+ * the tables (ratios to raw `ws` measured in the same run) and, for the full run, writes BENCHMARKS.md.
+ * Flags: --quick, --filter <regexp on "case server">, --no-write.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WindowResult } from './client/windows';
+import { runClient, startServer, type ServerProcess } from './processes';
+import { measureIdleMemory, type MemoryResult } from './memory';
+import { describeMachine, renderReport, type CaseSummary } from './report';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const filterIndex = argv.indexOf('--filter');
+const filter = filterIndex === -1 ? undefined : new RegExp(argv[filterIndex + 1] ?? '');
+const write = !quick && !argv.includes('--no-write') && filter === undefined;
+
+const timing = quick
+  ? { warmup: 300, window: 700, windows: 1, maxWindows: 1 }
+  : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
+
+/** A server under test: its file, variant and the client that speaks to it. */
+interface ServerSpec {
+  name: string;
+  file: string;
+  variant: string;
+  client: 'load-client.js' | 'sio-client.js';
+}
+
+const ECHO_SERVERS: ServerSpec[] = [
+  { name: 'raw ws', file: 'raw-ws.js', variant: 'echo', client: 'load-client.js' },
+  { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'echo', client: 'load-client.js' },
+  { name: 'ws-controllers + DTO', file: 'ws-controllers.js', variant: 'echo-dto', client: 'load-client.js' },
+  { name: 'NestJS ws', file: 'nestjs.mjs', variant: 'echo', client: 'load-client.js' },
+  { name: 'NestJS ws + ValidationPipe', file: 'nestjs.mjs', variant: 'echo-dto', client: 'load-client.js' },
+  { name: 'Socket.IO (own client)', file: 'socket-io.js', variant: 'echo', client: 'sio-client.js' },
+];
+
+const FAN_SERVERS: ServerSpec[] = [
+  { name: 'raw ws naive', file: 'raw-ws.js', variant: 'fan-naive', client: 'load-client.js' },
+  { name: 'raw ws pre-framed', file: 'raw-ws.js', variant: 'fan-framed', client: 'load-client.js' },
+  { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'fan', client: 'load-client.js' },
+];
+
+const ECHO_CASES = [
+  { c: 50, w: 1 },
+  { c: 500, w: 1 },
+  { c: 50, w: 16 },
+  { c: 500, w: 16 },
+];
+const FAN_SIZES = quick ? [1000] : [1000, 5000];
+const IDLE_CONNECTIONS = quick ? 2000 : 10_000;
+
+function selected(label: string, server: string): boolean {
+  return filter === undefined || filter.test(`${label} ${server}`);
+}
+
+function windowArgs(pid: number): string[] {
+  return [
+    '--server-pid', String(pid),
+    '--warmup', String(timing.warmup),
+    '--window', String(timing.window),
+    '--windows', String(timing.windows),
+    '--max-windows', String(timing.maxWindows),
+  ];
+}
+
+const clientTimeout = timing.warmup + timing.window * timing.maxWindows + 120_000;
+
+async function runCase(
+  server: ServerProcess,
+  spec: ServerSpec,
+  label: string,
+  path: string,
+  extra: string[],
+): Promise<CaseSummary> {
+  // Socket.IO reads a URL path as a namespace: it is served on its default one.
+  const url = spec.client === 'sio-client.js' ? `http://127.0.0.1:${server.port}` : `ws://127.0.0.1:${server.port}${path}`;
+  const { windows } = await runClient<{ windows: WindowResult[] }>(
+    spec.client,
+    ['--url', url, ...extra, ...windowArgs(server.pid)],
+    clientTimeout,
+  );
+  return { label, server: spec.name, windows, wanted: timing.windows };
+}
+
+async function withServers<T>(specs: ServerSpec[], body: (servers: ServerProcess[]) => Promise<T>): Promise<T> {
+  const servers: ServerProcess[] = [];
+  try {
+    for (const spec of specs) servers.push(await startServer(spec.file, spec.variant));
+    return await body(servers);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const results: CaseSummary[] = [];
+  const log = (summary: CaseSummary): void => {
+    results.push(summary);
+    const us = summary.windows.map((w) => w.serverUsPerMessage.toFixed(2) + (w.dropped ? '*' : '')).join(' / ');
+    process.stderr.write(`  ${summary.label.padEnd(22)} ${summary.server.padEnd(28)} µs/msg ${us}\n`);
+  };
+
+  // Every server of a group runs for the whole group, so each case meets them back to back.
+  process.stderr.write('echo cases\n');
+  await withServers(ECHO_SERVERS, async (servers) => {
+    for (const { c, w } of ECHO_CASES) {
+      const label = `echo C${c} W${w}`;
+      for (let i = 0; i < ECHO_SERVERS.length; i++) {
+        const spec = ECHO_SERVERS[i]!;
+        if (!selected(label, spec.name)) continue;
+        log(await runCase(servers[i]!, spec, label, '/echo', ['--mode', 'echo', '--c', String(c), '--w', String(w)]));
+      }
+    }
+  });
+
+  process.stderr.write('fan-out cases\n');
+  for (const n of FAN_SIZES) {
+    const label = `fan-out ${n}`;
+    // Fresh servers per size: 5,000 sockets left from the last size would weigh on the next one.
+    await withServers(FAN_SERVERS, async (servers) => {
+      for (let i = 0; i < FAN_SERVERS.length; i++) {
+        const spec = FAN_SERVERS[i]!;
+        if (!selected(label, spec.name)) continue;
+        log(await runCase(servers[i]!, spec, label, '/fan', ['--mode', 'fan', '--n', String(n), '--w', '8']));
+      }
+    });
+  }
+
+  process.stderr.write('idle memory\n');
+  const memory: MemoryResult[] = [];
+  for (const spec of ECHO_SERVERS) {
+    if (spec.variant !== 'echo' || !selected('idle memory', spec.name)) continue;
+    const result = await measureIdleMemory(spec, IDLE_CONNECTIONS, quick ? 300 : 2000);
+    process.stderr.write(`  ${spec.name.padEnd(28)} ${(result.rssPerConnection / 1024).toFixed(2)} KiB RSS, ${(result.heapPerConnection / 1024).toFixed(2)} KiB heap\n`);
+    memory.push(result);
+  }
+
+  const command = `npm run ${quick ? 'bench:quick' : 'bench'}${argv.filter((a) => a !== '--quick').length ? ' -- ' + argv.filter((a) => a !== '--quick').join(' ') : ''}`;
+  const report = renderReport({ results, memory, machine: describeMachine(), command, started, finished: new Date(), timing, idleConnections: IDLE_CONNECTIONS });
+  process.stdout.write(report + '\n');
+  if (write) writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,71 @@
+/**
+ * @module bench/servers/ws-controllers
+ * ws-controllers from its compiled output (`dist/`), built with tsc so decorator metadata is real.
+ * Variants: `echo` (payload untyped), `echo-dto` (validated `EchoDto`), `fan` (room fan-out).
+ */
+import 'reflect-metadata';
+// The framework's own class-validator copy, so DTO metadata lands where the framework reads it.
+import { IsInt, IsString, Length, Min } from '../../../node_modules/class-validator';
+import {
+  bootstrap,
+  ConnectedClient,
+  Module,
+  OnConnect,
+  OnMessage,
+  Payload,
+  Query,
+  RoomService,
+  WebSocketController,
+  type WsClient,
+} from '../../../dist/index';
+import { announce, ROOM, variant } from './control';
+
+/** The bench payload, validated. */
+class EchoDto {
+  @IsString()
+  @Length(1, 64)
+  text!: string;
+
+  @IsInt()
+  @Min(0)
+  n!: number;
+}
+
+@WebSocketController('/echo')
+class EchoController {
+  @OnMessage('echo')
+  echo(@Payload() payload: unknown): unknown {
+    return payload;
+  }
+}
+
+@WebSocketController('/echo')
+class EchoDtoController {
+  @OnMessage('echo')
+  echo(@Payload() payload: EchoDto): EchoDto {
+    return payload;
+  }
+}
+
+@WebSocketController('/fan')
+class FanController {
+  constructor(private readonly rooms: RoomService) {}
+
+  @OnConnect()
+  connect(@ConnectedClient() client: WsClient, @Query('sub') sub: string | undefined): Promise<void> | void {
+    if (sub === '1') return client.join(ROOM);
+  }
+
+  @OnMessage('publish')
+  publish(@Payload() payload: unknown): void {
+    void this.rooms.to(ROOM).emit('tick', payload);
+  }
+}
+
+const mode = variant();
+const controllers = mode === 'echo-dto' ? [EchoDtoController] : mode === 'fan' ? [FanController] : [EchoController];
+
+@Module({ controllers })
+class BenchModule {}
+
+void bootstrap(BenchModule, { port: 0, host: '127.0.0.1', logger: false }).then((app) => announce(app.port, () => app.close()));
