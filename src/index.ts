@@ -51,6 +51,7 @@ export type {
   FilterOutcome,
   RateLimitOptions,
   GuardLike,
+  GuardFn,
   MiddlewareLike,
   InterceptorLike,
   FilterLike,

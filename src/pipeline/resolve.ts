@@ -4,7 +4,7 @@
  * objects, once at start-up. A class is resolved from the app's container and shared by every use.
  */
 import { injectable, type DependencyContainer } from 'tsyringe';
-import type { CanActivate, GuardLike, InterceptorLike, MiddlewareFn, MiddlewareLike, WsInterceptor, WsMiddleware } from './types';
+import type { CanActivate, GuardFn, GuardLike, InterceptorLike, MiddlewareFn, MiddlewareLike, WsInterceptor, WsMiddleware } from './types';
 
 type Class = new (...args: never[]) => unknown;
 type TsyringeToken = Parameters<DependencyContainer['resolve']>[0];
@@ -30,10 +30,10 @@ export class PipelineResolver {
   }
 
   /** A guard: class, instance, or a plain `(ctx) => boolean` function. */
-  guard(like: GuardLike | ((ctx: never) => unknown)): CanActivate {
+  guard(like: GuardLike): CanActivate {
     if (typeof like === 'function') {
       if (typeof (like.prototype as Partial<CanActivate> | undefined)?.canActivate === 'function') return this.instance(like as Class);
-      return { canActivate: like as CanActivate['canActivate'] };
+      return { canActivate: like as GuardFn };
     }
     if (typeof like?.canActivate !== 'function') throw new Error('A guard needs a canActivate(ctx) method');
     return like;

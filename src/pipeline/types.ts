@@ -44,8 +44,10 @@ export interface WsExceptionFilter {
 /** Anything with a constructor, as accepted by the `Use*` decorators. */
 export type Type<T> = new (...args: never[]) => T;
 
-/** A guard: a class resolved from the container, or an instance. */
-export type GuardLike = Type<CanActivate> | CanActivate;
+/** A guard written as a plain function. */
+export type GuardFn = (ctx: ExecutionContext) => boolean | Promise<boolean>;
+/** A guard: a class resolved from the container, an instance, or a function. */
+export type GuardLike = Type<CanActivate> | CanActivate | GuardFn;
 /** A middleware: a function, a class with `use()`, or an instance of one. */
 export type MiddlewareLike = MiddlewareFn | Type<WsMiddleware> | WsMiddleware;
 /** An interceptor: a class resolved from the container, or an instance. */
