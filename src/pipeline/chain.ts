@@ -38,10 +38,7 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
   const limited: Invoker =
     limiters.length === 0
       ? invoke
-      : (client, payload, hook) => {
-          enforceLimits(limiters, client);
-          return invoke(client, payload, hook);
-        };
+      : (client, payload, hook) => (enforceLimits(limiters, client) ? invoke(client, payload, hook) : undefined);
   if (guards.length + middleware.length + interceptors.length + filters.length === 0) return limited;
 
   // Raw frames arrive in `hook.raw`; message payloads in `payload` (which middleware may replace).
@@ -74,7 +71,7 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
   }
 
   return (client: Connection, payload, hook) => {
-    if (limiters.length > 0) enforceLimits(limiters, client);
+    if (limiters.length > 0 && !enforceLimits(limiters, client)) return undefined;
     const ctx = new ExecutionContext(ref, client, isMessage ? payload : hook?.raw);
     const call = isMessage ? () => invoke(client, ctx.payload, hook) : () => invoke(client, payload, hook);
     const done = run(ctx, call, 0).then(() => ctx.result);

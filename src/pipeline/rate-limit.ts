@@ -15,6 +15,8 @@ export const DEFAULT_CLOSE_AFTER = 10;
 
 // Consecutive refusals of one connection, across every limiter that applies to it.
 const STRIKES_KEY = 'ws-controllers:rate-limit-strikes';
+// Set once a connection is being closed for flooding.
+const FLOODED_KEY = 'ws-controllers:rate-limit-flooded';
 
 interface Bucket {
   tokens: number;
@@ -52,8 +54,13 @@ export class RateLimiter {
   }
 }
 
-/** Runs every limiter for a message; throws `RATE_LIMITED` (and schedules the 1008 close) when one refuses. */
-export function enforceLimits(limiters: readonly RateLimiter[], connection: Connection): void {
+/**
+ * Runs every limiter for a message; throws `RATE_LIMITED` (and schedules the 1008 close) when one refuses.
+ * Returns `false` for a message to drop silently: its client is already being closed for flooding.
+ */
+export function enforceLimits(limiters: readonly RateLimiter[], connection: Connection): boolean {
+  const locals = connection.locals;
+  if (locals[FLOODED_KEY] === true) return false;
   const now = performance.now();
   let wait = 0;
   let refusedBy: RateLimiter | undefined;
@@ -64,15 +71,15 @@ export function enforceLimits(limiters: readonly RateLimiter[], connection: Conn
       refusedBy = limiter;
     }
   }
-  const locals = connection.locals;
   if (refusedBy === undefined) {
     if (locals[STRIKES_KEY] !== undefined) locals[STRIKES_KEY] = undefined;
-    return;
+    return true;
   }
   const strikes = ((locals[STRIKES_KEY] as number | undefined) ?? 0) + 1;
   locals[STRIKES_KEY] = strikes;
   if (refusedBy.closeAfter > 0 && strikes >= refusedBy.closeAfter) {
-    // After the current error has been sent (it is sent synchronously from the throw below).
+    // Frames already read in this tick are dropped; the close follows the error thrown below.
+    locals[FLOODED_KEY] = true;
     queueMicrotask(() => connection.close(RATE_LIMIT_CLOSE.code, RATE_LIMIT_CLOSE.reason));
   }
   throw new WsException(ErrorCodes.RATE_LIMITED, 'Too many messages', { status: 429, details: { retryAfterMs: wait } });
