@@ -13,6 +13,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/sample-app/test'],
   testMatch: ['**/*.test.ts'],
+  // The reliability suite is long (minutes): `npm run test:reliability` runs it (jest.reliability.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^ws-controllers$': '<rootDir>/src/index.ts',

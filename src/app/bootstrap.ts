@@ -67,6 +67,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       logger,
       perMessageDeflate: resolveDeflate(settings.perMessageDeflate),
       heartbeatIntervalMs: settings.heartbeatIntervalMs,
+      maxPingsPer10s: settings.maxPingsPer10s,
     });
   hub.prepare = (text) => transport.prepare(text);
   await adapter.init(hub);

@@ -56,6 +56,8 @@ export interface BootstrapOptions {
   requireOrigin?: boolean;
   /** Ping interval; a peer that missed the previous pong is terminated (1006). 0 turns it off. @default 30000 */
   heartbeatIntervalMs?: number;
+  /** Pings a client may send per 10 s; more close it with 1008 (each ping costs a pong). 0: no limit. @default 100 */
+  maxPingsPer10s?: number;
   /** Connections (including pending upgrades) per app; more are refused with 503. @default Infinity */
   maxConnections?: number;
   /** Connections per remote address; more are refused with 429. @default Infinity */

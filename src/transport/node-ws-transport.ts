@@ -13,6 +13,7 @@ import type { Connection } from '../clients/connection';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import type { WsDeflateSetting } from '../hardening/deflate';
 import { Heartbeat } from '../hardening/heartbeat';
+import { PING_FLOOD_CLOSE, PingGuard } from '../hardening/ping-guard';
 import { handshakeProblem } from './handshake-check';
 import { writeRefusal } from './http-refusal';
 import { NodeSocket, prepareTextFrame } from './node-socket';
@@ -29,6 +30,8 @@ export interface NodeWsTransportOptions {
   perMessageDeflate?: WsDeflateSetting;
   /** Ping interval (one timer for all sockets); 0 turns it off. @default 30000 */
   heartbeatIntervalMs?: number;
+  /** Pings a peer may send per 10 s before it is closed with 1008; 0 turns it off. @default 100 */
+  maxPingsPer10s?: number;
 }
 
 /** Serves WebSockets with `ws` on Node's HTTP server. */
@@ -40,9 +43,11 @@ export class NodeWsTransport implements Transport {
   private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
 
   private readonly heartbeat: Heartbeat<NodeSocket>;
+  private readonly pingGuard: PingGuard<NodeSocket>;
 
   constructor(private readonly options: NodeWsTransportOptions) {
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs ?? 30_000);
+    this.pingGuard = new PingGuard(options.maxPingsPer10s ?? 100);
   }
 
   get port(): number {
@@ -124,6 +129,11 @@ export class NodeWsTransport implements Transport {
       engine.closed(connection, code, reason.toString());
     });
     ws.on('pong', () => this.heartbeat.alive(ws));
+    if (this.pingGuard.enabled) {
+      ws.on('ping', () => {
+        if (!this.pingGuard.allow(ws)) ws.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
+      });
+    }
     this.heartbeat.add(ws);
     ws.on('error', (err: Error) => this.options.logger.debug({ err, clientId: connection.id }, 'socket error'));
     engine.open(connection, ws);
