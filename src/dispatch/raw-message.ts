@@ -3,6 +3,10 @@
  * What `@RawMessage()` gives: the frame as text or bytes, converted only when asked.
  */
 
+// Web-standard codecs keep this runtime-neutral (Node, Bun, Deno).
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
 /** A frame that was binary, or text that is not an envelope. */
 export class RawMessageData {
   constructor(
@@ -13,11 +17,11 @@ export class RawMessageData {
 
   /** The frame decoded as UTF-8 text. */
   text(): string {
-    return typeof this.data === 'string' ? this.data : Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength).toString('utf8');
+    return typeof this.data === 'string' ? this.data : decoder.decode(this.data);
   }
 
   /** The frame's bytes. */
   bytes(): Uint8Array {
-    return typeof this.data === 'string' ? Buffer.from(this.data, 'utf8') : this.data;
+    return typeof this.data === 'string' ? encoder.encode(this.data) : this.data;
   }
 }

@@ -75,7 +75,7 @@ export class TestSocket {
       this.cursor = this.received.indexOf(found) + 1;
       return Promise.resolve(found);
     }
-    return this.waitFor((m) => event === undefined || m.event === event, timeoutMs, `next ${event ?? 'message'}`);
+    return this.waitForNew((m) => event === undefined || m.event === event, timeoutMs, `next ${event ?? 'message'}`);
   }
 
   /** The next raw frame. */
@@ -91,6 +91,13 @@ export class TestSocket {
 
   /** Resolves when a message matching `match` arrives (already received ones count). */
   waitFor(match: (m: Received) => boolean, timeoutMs = 3000, label = 'message'): Promise<Received> {
+    const already = this.received.find(match);
+    if (already) return Promise.resolve(already);
+    return this.waitForNew(match, timeoutMs, label);
+  }
+
+  /** Resolves when a message matching `match` arrives from now on. */
+  private waitForNew(match: (m: Received) => boolean, timeoutMs: number, label: string): Promise<Received> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);

@@ -1,0 +1,122 @@
+/**
+ * @module deno/deno-transport
+ * The Deno transport: `Deno.serve` with `Deno.upgradeWebSocket`.
+ */
+import type { Connection } from '../clients/connection';
+import type { ConnectionEngine } from '../engine/connection-engine';
+import { handshakeProblemOf } from '../transport/handshake-check';
+import type { PreparedFrame, Transport, TransportContext, TransportSocket } from '../transport/transport';
+import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
+import { denoRuntime, type DenoHttpServer } from './deno-types';
+
+/** Close code for a message over `maxPayload`. */
+const MESSAGE_TOO_BIG = 1009;
+const encoder = new TextEncoder();
+
+/** A standard (WHATWG) server-side WebSocket seen through the core's interface. */
+class WebStandardSocket implements TransportSocket {
+  constructor(private readonly ws: WebSocket) {}
+
+  get readyState(): number {
+    return this.ws.readyState;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  sendText(text: string): void {
+    this.ws.send(text);
+  }
+
+  sendBinary(data: Uint8Array): void {
+    this.ws.send(data);
+  }
+
+  sendPrepared(frame: PreparedFrame): void {
+    this.ws.send(frame.text);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    // The web API has no abort; a 1006-style drop is not possible, so close without waiting.
+    this.ws.close();
+  }
+}
+
+// Deno has no frame-size limit option, so the limit is checked on each message as it arrives.
+function overLimit(data: string | ArrayBuffer, maxPayload: number): boolean {
+  if (typeof data !== 'string') return data.byteLength > maxPayload;
+  if (data.length > maxPayload) return true; // every UTF-16 unit is at least one byte
+  return data.length * 3 > maxPayload && encoder.encode(data).byteLength > maxPayload;
+}
+
+/** Serves the app with `Deno.serve`. */
+export class DenoTransport implements Transport {
+  private denoServer?: DenoHttpServer;
+
+  get port(): number {
+    return this.denoServer?.addr.port ?? 0;
+  }
+
+  get server(): DenoHttpServer | undefined {
+    return this.denoServer;
+  }
+
+  prepare(text: string): PreparedFrame {
+    return { text };
+  }
+
+  async listen(engine: ConnectionEngine, context: TransportContext): Promise<void> {
+    if (context.server !== undefined) {
+      throw new Error(
+        'denoTransport() cannot attach to a Node http server: drop the `server` option (Deno serves its own port).',
+      );
+    }
+    const deno = denoRuntime();
+    await new Promise<void>((resolve) => {
+      this.denoServer = deno.serve(
+        { port: context.port, hostname: context.host, onListen: () => resolve() },
+        async (request, info) => {
+          if ((request.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return upgradeRequired();
+          const problem = handshakeProblemOf(request.method, (name) => request.headers.get(name));
+          if (problem) return refusalResponse({ status: 400, code: 'BAD_HANDSHAKE', message: problem });
+          const result = await engine.upgrade(handshakeFromRequest(request, info.remoteAddr.hostname));
+          if (!result.accepted) return refusalResponse(result);
+          return this.accept(engine, request, result.connection, context.maxPayload);
+        },
+      );
+    });
+  }
+
+  private accept(
+    engine: ConnectionEngine,
+    request: Request,
+    connection: Connection,
+    maxPayload: number,
+  ): Response {
+    const { socket, response } = denoRuntime().upgradeWebSocket(request);
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => engine.open(connection, new WebStandardSocket(socket));
+    socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
+      const data = event.data;
+      if (overLimit(data, maxPayload)) return socket.close(MESSAGE_TOO_BIG, 'Message too big');
+      if (typeof data === 'string') engine.message(connection, data, false);
+      else engine.message(connection, new Uint8Array(data), true);
+    };
+    socket.onclose = (event: CloseEvent) => engine.closed(connection, event.code, event.reason);
+    return response;
+  }
+
+  async close(): Promise<void> {
+    await this.denoServer?.shutdown();
+  }
+}
+
+/** The transport for `bootstrap(AppModule, { port, transport: denoTransport() })` on Deno. */
+export function denoTransport(): Transport {
+  return new DenoTransport();
+}
