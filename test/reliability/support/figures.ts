@@ -1,8 +1,8 @@
 /**
  * Measuring helpers for the reliability suite: forced GC, heap, open handles, and printing each
- * test's figures (also appended to test/reliability/.last-run.jsonl for RELIABILITY.md).
+ * test's figures (also appended to test-artifacts/reliability.jsonl, git-ignored, for RELIABILITY.md).
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -50,7 +50,9 @@ export function report(test: string, figures: Record<string, unknown>): void {
   const line = JSON.stringify({ test, at: new Date().toISOString(), ...figures });
   process.stdout.write(`[reliability] ${line}\n`);
   try {
-    appendFileSync(join(__dirname, '..', '.last-run.jsonl'), line + '\n');
+    const dir = join(__dirname, '..', '..', '..', 'test-artifacts');
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(join(dir, 'reliability.jsonl'), line + '\n');
   } catch {
     // Figures are printed anyway; the file is a convenience.
   }
