@@ -19,8 +19,11 @@ export interface MockFunction<F extends Fn> {
   mockReset(): this;
 }
 
-/** Creates a mock function that runs `implementation` (e.g. `jest.fn`, `vi.fn`). */
-export type MockFactory = <F extends Fn>(implementation: F) => MockFunction<F>;
+/** Creates a mock function that runs the implementation it is given (e.g. `jest.fn`, `vi.fn`). */
+// Typed loosely on purpose so that `jest.fn` and `vi.fn`, with their own generics, both fit.
+export type MockFactory = (implementation: never) => unknown;
+
+type TypedFactory = <F extends Fn>(implementation: F) => MockFunction<F>;
 
 type Methods = 'emit' | 'send' | 'close' | 'join' | 'leave' | 'toRoom' | 'to' | 'broadcast';
 
@@ -67,7 +70,7 @@ let counter = 0;
  * expect(client.emit).toHaveBeenCalledWith('user-typing', { room: 'a', typing: true });
  */
 export function createMockClient(init: MockClientInit = {}): MockWsClient {
-  const fn = init.mockFn ?? defaultFactory();
+  const fn = (init.mockFn ?? defaultFactory()) as TypedFactory;
   const client: MockWsClient = {
     id: init.id ?? `mock-client-${++counter}`,
     path: init.path ?? '/',
