@@ -10,6 +10,7 @@ import { bootstrap, type WsApp } from 'ws-controllers';
 import { parseEnvelope } from '../../src/dispatch/envelope';
 import { testOptions } from '../support/quiet';
 import { urlOf } from '../support/ws-test-client';
+import { watchFaults } from './support/fault-watch';
 import { report } from './support/figures';
 import { ReliabilityModule } from './support/reliability-app';
 
@@ -48,11 +49,9 @@ let app: WsApp;
 let ws: WebSocket;
 const replies = new Map<string, number>();
 const strangers: unknown[] = [];
-let unhandled = 0;
-const onUnhandled = (): void => void unhandled++;
+const watch = watchFaults();
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
   app = await bootstrap(ReliabilityModule, { ...testOptions, handlerTimeoutMs: 100 });
   ws = new WebSocket(urlOf(app.port, '/r?token=fuzz'));
   ws.on('message', (data: Buffer) => {
@@ -68,7 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ws.close();
   await app.close({ timeoutMs: 500 });
-  process.off('unhandledRejection', onUnhandled);
+  watch.stop();
 });
 
 test('the envelope codec never throws and never pollutes a prototype (10,000 random texts)', () => {
@@ -137,10 +136,11 @@ test('every one of 10,000 random frames is survived and every id gets exactly on
     { numRuns: 100 },
   );
   expect(strangers).toEqual([]);
-  expect(unhandled).toBe(0);
+  expect(watch.unhandled).toEqual([]);
+  expect(watch.uncaught).toEqual([]);
   expect(prototypeKeys()).toEqual(cleanPrototype);
   expect(({} as { polluted?: unknown; isAdmin?: unknown }).polluted).toBeUndefined();
   expect(({} as { isAdmin?: unknown }).isAdmin).toBeUndefined();
   expect(ws.readyState).toBe(WebSocket.OPEN);
-  report('fuzz', { frames, framesWithId: tracked, replies: [...replies.values()].reduce((a, b) => a + b, 0), unhandledRejections: unhandled, seconds: (Date.now() - started) / 1000 });
+  report('fuzz', { frames, framesWithId: tracked, replies: [...replies.values()].reduce((a, b) => a + b, 0), unhandledRejections: watch.unhandled.length, seconds: (Date.now() - started) / 1000 });
 });
