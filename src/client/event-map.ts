@@ -3,6 +3,7 @@
  * Compile-time description of what a server path understands: event name -> payload and result.
  * Types only; nothing here exists at run time.
  */
+import type { WsClient } from '../clients/ws-client';
 
 /** One event the client can send: the payload it takes and the reply it resolves with. */
 export interface EventSpec<P = unknown, R = unknown> {
@@ -28,12 +29,20 @@ type AnyMethod = (...args: never[]) => unknown;
 export type MethodNames<C> = { [K in keyof C]: C[K] extends AnyMethod ? K : never }[keyof C] & string;
 
 /**
- * How one event maps onto a controller method: the method name (its first parameter is the payload),
- * or `{ method, payload }` when the payload is not the first parameter (or there is none).
+ * How one event maps onto a controller method: the method name (its payload is its first parameter
+ * that is not the `WsClient`), or `{ method, payload }` to state the payload type yourself.
  */
 export type HandlerRef<C> = MethodNames<C> | { method: MethodNames<C>; payload: unknown };
 
-type FirstParam<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
+// The payload is the first parameter that is not the connected client (`@ConnectedClient() client: WsClient`).
+type PayloadParam<A extends readonly unknown[]> = A extends readonly []
+  ? undefined
+  : A extends readonly [infer H, ...infer T]
+    ? H extends WsClient
+      ? PayloadParam<T>
+      : H
+    : A[0];
+type FirstParam<F> = F extends (...args: infer A) => unknown ? PayloadParam<A> : never;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 type SpecOf<C, Ref> = Ref extends MethodNames<C>

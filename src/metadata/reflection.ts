@@ -88,3 +88,9 @@ export function getPropertyType(prototype: object, property: string): unknown {
   ensureReflect();
   return Reflect.getMetadata('design:type', prototype, property) as unknown;
 }
+
+/** Declared return type of a method (`design:returntype`); `undefined` for void or unannotated methods. */
+export function getReturnType(prototype: object, method: string): unknown {
+  ensureReflect();
+  return Reflect.getMetadata('design:returntype', prototype, method) as unknown;
+}

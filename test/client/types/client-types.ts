@@ -3,6 +3,7 @@
  * Every `@ts-expect-error` line must be an error, and everything else must compile.
  */
 import { connect, type ClientStatus, type ControllerEvents } from 'ws-controllers/client';
+import type { WsClient } from 'ws-controllers';
 import type { AddDto, CalcController, CalcEvents, CalcPushes } from '../fixtures/calc-app';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -61,6 +62,17 @@ export async function derivedMaps(): Promise<void> {
   typeOf(pong).is<'pong'>();
   // @ts-expect-error slow takes a number
   await m.request('slow', 'one');
+
+  // the connected client is skipped when looking for the payload parameter
+  class Rooms {
+    join(_client: WsClient, room: { name: string }): string[] {
+      return [room.name];
+    }
+  }
+  const r = connect<ControllerEvents<Rooms>>('ws://localhost/rooms');
+  typeOf(await r.request('join', { name: 'a' })).is<string[]>();
+  // @ts-expect-error the payload is the room, not the client
+  await r.request('join', {} as WsClient);
 
   // `{ method, payload }` when the payload is not the first parameter
   type Kick = ControllerEvents<CalcController, { 'kick-me': { method: 'kick'; payload: number } }>;

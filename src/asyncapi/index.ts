@@ -1,0 +1,7 @@
+/**
+ * @module asyncapi
+ * AsyncAPI 3.0 documents of ws-controllers modules (`ws-controllers/asyncapi`).
+ */
+export { createAsyncApiDocument, type AsyncApiDocument, type AsyncApiOptions } from './document';
+export { verifyEventMap } from './verify-event-map';
+export type { JsonSchema } from './constraint-schema';
