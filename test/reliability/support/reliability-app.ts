@@ -53,7 +53,8 @@ export class ReliabilityController {
   connect(@ConnectedClient() client: WsClient, @Query('token') token: string | undefined, @Query('room') room: string | undefined) {
     if (token === undefined || token === '') throw new WsException('UNAUTHORIZED', 'A token is required', { status: 401 });
     this.journal.connects++;
-    if (room) return client.join(room);
+    // `room=a,b` joins several rooms.
+    if (room) return Promise.all(room.split(',').map((r) => client.join(r))).then(() => undefined);
     return undefined;
   }
 
