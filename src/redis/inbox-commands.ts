@@ -33,6 +33,8 @@ export class InboxCommands {
     private readonly pending: PendingRequests,
     /** Finds the node of a client the routing hash does not know (asks every live node). */
     private readonly locate: (clientId: string, deadline: number) => Promise<string | undefined>,
+    /** True while other nodes may still be re-registering (after Redis came back). */
+    private readonly settling: () => boolean,
     private readonly onError: (what: string, error: unknown) => void,
   ) {}
 
@@ -96,8 +98,8 @@ export class InboxCommands {
     }
   }
 
-  // Appends to the owner's inbox; true once appended. Retries on connection errors and while the
-  // owner's inbox is missing (it is re-registering after a Redis restart) until the deadline.
+  // Appends to the owner's inbox; true once appended. Retries on connection errors, and while the
+  // owner or its inbox is missing just after Redis came back (re-registration), until the deadline.
   private async append(clientId: string, fields: string[], deadline: number): Promise<boolean> {
     const { keys, driver } = this;
     for (;;) {
@@ -108,10 +110,12 @@ export class InboxCommands {
         const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as string | null;
         if (known === this.host.nodeId) return false; // a stale entry: the client already left this node
         const owner = known ?? (await this.locate(clientId, deadline));
-        if (owner === undefined) return false;
-        const cap = String(this.options.inboxMaxLength);
-        const args = ['XADD', keys.inbox(owner), 'NOMKSTREAM', 'MAXLEN', '~', cap, '*', ...fields];
-        if ((await withTimeout(driver.command(args), left, 'XADD')) !== null) return true;
+        if (owner === undefined && !this.settling()) return false;
+        if (owner !== undefined) {
+          const cap = String(this.options.inboxMaxLength);
+          const args = ['XADD', keys.inbox(owner), 'NOMKSTREAM', 'MAXLEN', '~', cap, '*', ...fields];
+          if ((await withTimeout(driver.command(args), left, 'XADD')) !== null) return true;
+        }
       } catch (error) {
         this.onError('send to another node', error);
       }

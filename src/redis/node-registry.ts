@@ -29,6 +29,8 @@ export interface RegistryEvents {
 export class NodeRegistry {
   /** Live nodes other than this one. */
   peers = new Set<string>();
+  /** Until then the cluster may be re-registering after a Redis restart (an unknown id may reappear). */
+  settlingUntil = 0;
   private dirty = true;
   private ticking = false;
   private again = false;
@@ -60,6 +62,7 @@ export class NodeRegistry {
   /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */
   invalidate(): void {
     this.dirty = true;
+    this.settlingUntil = Date.now() + this.options.requestTimeoutMs;
     void this.tick();
   }
 

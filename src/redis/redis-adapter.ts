@@ -84,8 +84,15 @@ export class RedisAdapter implements Adapter {
       },
       failed: (what, error) => this.warn(what, `Redis ${what} failed`, error),
     });
-    this.commands = new InboxCommands(this.driver, keys, host, options, this.pending, (id, deadline) => this.locate(id, deadline), (what, error) =>
-      this.warn(what, `RedisAdapter ${what} failed`, error),
+    this.commands = new InboxCommands(
+      this.driver,
+      keys,
+      host,
+      options,
+      this.pending,
+      (id, deadline) => this.locate(id, deadline),
+      () => Date.now() < this.registry.settlingUntil,
+      (what, error) => this.warn(what, `RedisAdapter ${what} failed`, error),
     );
     await this.driver.connect(options.requestTimeoutMs);
     try {

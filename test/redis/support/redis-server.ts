@@ -42,8 +42,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts it (on a new free port the first time, on the same port after a stop). */
+  /** Starts it (on a new free port the first time, on the same port after a stop); no-op while running. */
   async start(): Promise<void> {
+    if (this.child) return; // already running
     if (!redisInstalled) throw new Error('redis-server is not installed (REQUIRE_REDIS=1 makes this a failure)');
     if (this.port === 0) this.port = await freePort();
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
