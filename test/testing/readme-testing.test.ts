@@ -47,12 +47,23 @@ test('the README Testing examples type-check and pass as written', async () => {
     );
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file === undefined || d.file.fileName.startsWith(dir));
     expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
-    const base = require(join(REPO, 'jest.config.js')) as Record<string, unknown>;
     const config = {
       rootDir: dir,
       testEnvironment: 'node',
       testMatch: ['**/*.spec.ts'],
-      transform: base.transform,
+      transform: {
+        '^.+\\.ts$': [
+          require.resolve('@swc/jest'),
+          {
+            jsc: {
+              parser: { syntax: 'typescript', decorators: true },
+              transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+              target: 'es2022',
+            },
+            module: { type: 'commonjs' },
+          },
+        ],
+      },
       moduleNameMapper: {
         '^ws-controllers$': join(REPO, 'src/index.ts'),
         '^ws-controllers/(.*)$': join(REPO, 'src/$1/index.ts'),
