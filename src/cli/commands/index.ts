@@ -6,9 +6,11 @@
 import type { CliCommand } from '../command';
 import { generateCommand } from './generate';
 import { newCommand } from './new';
+import { asyncapiCommand } from './asyncapi';
 
 /** Every command the CLI knows, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
   generateCommand,
   newCommand,
+  asyncapiCommand,
 ];
