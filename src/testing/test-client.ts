@@ -113,8 +113,13 @@ export class TestClient {
   request<T = unknown>(event: string, payload?: unknown, options: WaitOptions = {}): Promise<T> {
     const id = this.nextId++;
     const envelope = payload === undefined ? { event, id } : { event, payload, id };
+    try {
+      this.send(JSON.stringify(envelope));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    // Registering after sending is safe: frames always arrive asynchronously, on both transports.
     const reply = this.wait<TestEnvelope>(`a reply to '${event}' (id ${id})`, options, (waiter) => this.requests.set(id, waiter), () => this.requests.delete(id), (e) => e.id === id);
-    this.send(JSON.stringify(envelope));
     return reply.then((message) => {
       if (message.event === 'error' && isErrorPayload(message.payload)) throw new ErrorReply(message.payload);
       return message.payload as T;

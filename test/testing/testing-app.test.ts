@@ -134,6 +134,12 @@ describe.each<TestingTransport>(['in-process', 'ws'])('createTestingApp with the
     expect(() => client.emit('say', { text: 'late' })).toThrow('The test client is not open');
   });
 
+  test('a request on a closed client rejects instead of throwing', async () => {
+    const client = await app.connect('/kit?token=good');
+    await client.close();
+    await expect(client.request('say', { text: 'late' })).rejects.toThrow('The test client is not open');
+  });
+
   test('raw text and binary frames reach @OnRawMessage and come back as frames', async () => {
     const client = await app.connect('/kit?token=good');
     client.send('plain text');
