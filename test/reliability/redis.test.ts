@@ -66,7 +66,8 @@ describeRedis('reliability with Redis', () => {
     })();
     const sends = (async () => {
       for (let k = 1; !stop; k++) {
-        (await a.clients.send(onB.id, 'direct', k)) ? promised.push(k) : refused.push(k);
+        if (await a.clients.send(onB.id, 'direct', k)) promised.push(k);
+        else refused.push(k);
         await hold(20);
       }
     })();
