@@ -41,6 +41,7 @@ export class HardenedController {
   @OnConnect()
   connect(@ConnectedClient() client: WsClient, @Query('token') token: string | undefined) {
     if (token === 'missing') throw new WsException('UNAUTHORIZED', 'A token is required', { status: 401 });
+    if (token === 'hang') return new Promise(() => undefined);
     this.journal.connects.push(client.id);
   }
 
