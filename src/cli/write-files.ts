@@ -4,7 +4,7 @@
  * and the refusal is decided before anything is written.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CliIo } from './command';
 
 /** A file to write, its path relative to `root`. */
@@ -16,7 +16,11 @@ export interface GeneratedFile {
 /** Writes `files` under `root`, printing one line per file; resolves with the exit code. */
 export function writeFiles(root: string, files: readonly GeneratedFile[], force: boolean, io: CliIo, cwd: string): number {
   const targets = files.map((file) => ({ ...file, absolute: resolve(root, file.path) }));
-  const shown = (absolute: string): string => relative(cwd, absolute) || '.';
+  // Paths inside the working directory print relative to it, others in full.
+  const shown = (absolute: string): string => {
+    const path = relative(cwd, absolute);
+    return path.startsWith('..') || isAbsolute(path) ? absolute : path || '.';
+  };
   const existing = targets.filter((t) => existsSync(t.absolute));
   if (existing.length > 0 && !force) {
     for (const t of existing) io.err(`error: ${shown(t.absolute)} already exists`);

@@ -87,6 +87,12 @@ describe('generate controller', () => {
     expect(readFileSync(join(dir, 'server/ws/game-room/game-room.controller.spec.ts'), 'utf8')).toContain("app.connect('/games/1')");
   });
 
+  test('files outside the working directory are listed with their full path', async () => {
+    const run = await cli(join(dir, 'work'), 'generate', 'controller', 'chat', '--dir', join(dir, 'elsewhere'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`created ${join(dir, 'elsewhere/chat/chat.controller.ts')}`);
+  });
+
   test('PascalCase and camelCase names become kebab-case files', async () => {
     await cli(dir, 'generate', 'controller', 'UserProfile');
     await cli(dir, 'generate', 'controller', 'liveScores');
