@@ -22,7 +22,7 @@ writeFileSync(
   JSON.stringify({ name: 'ws-controllers', private: true, exports: { '.': './src/index.js', './*': './src/*/index.js' } }, null, 2) + '\n',
 );
 
-// 3. Page: one browser bundle; the root tsconfig's paths map 'ws-controllers/client' to src/client.
+// 3. Page: one browser bundle, with the browser entry of the client (no Node built-ins).
 mkdirSync(join(dist, 'public'), { recursive: true });
 await build({
   entryPoints: [join(here, 'src', 'web', 'main.ts')],
@@ -33,6 +33,6 @@ await build({
   format: 'esm',
   target: 'es2020',
   platform: 'browser',
-  tsconfig: join(root, 'tsconfig.json'),
+  alias: { 'ws-controllers/client': join(root, 'src', 'client', 'browser.ts') },
   logLevel: 'warning',
 });
