@@ -3,13 +3,17 @@
  * Turns DTO classes into JSON Schemas from their class-validator metadata (read only) and their
  * declared property types, registering each class once under `components.schemas`.
  */
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { getPropertyType } from '../metadata/reflection';
 import { constraintSchema, notEmptySchema, type JsonSchema } from './constraint-schema';
 
 type Class = Function & { prototype: object };
+
+// class-transformer keeps `@Type()` records in this singleton but ships no types for its path.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
 
 const PRIMITIVES = new Map<unknown, JsonSchema>([
   [String, { type: 'string' }],
