@@ -1,0 +1,130 @@
+/**
+ * @module bench/redis-fanout
+ * Cross-node broadcast throughput through the Redis adapter. Two app nodes run in child processes
+ * with `RedisAdapter` on a throw-away redis-server; S subscribers sit in one room on node B; one
+ * publisher keeps 8 `to-room` requests in flight. Case "cross": the publisher is on node A (every
+ * message crosses Redis once, B fans out). Case "local": the publisher is on node B itself (the
+ * same adapter, no crossing) as the reference measured in the same run.
+ *
+ * Run: `npm run bench:redis` (or `-- --quick`). Prints deliveries/s and server CPU µs per delivery
+ * (min / median / max of 5 s windows after a 3 s warm-up), per BENCHMARK-PROTOCOL.md.
+ */
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { startChildNode, type ChildNode } from '../test/redis/support/child-node-process';
+import { RedisServer } from '../test/redis/support/redis-server';
+
+const quick = process.argv.includes('--quick');
+const SUBSCRIBERS = quick ? 200 : 1000;
+const IN_FLIGHT = 8;
+const WARMUP_MS = quick ? 1000 : 3000;
+const WINDOW_MS = quick ? 2000 : 5000;
+const WINDOWS = quick ? 1 : 3;
+
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // 100 ticks per second
+}
+
+function open(port: number): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/room`);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function request(ws: WebSocket, event: string, payload: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    const id = Math.random().toString(36).slice(2);
+    const onMessage = (data: WebSocket.RawData): void => {
+      if ((JSON.parse(data.toString()) as { id?: string }).id !== id) return;
+      ws.off('message', onMessage);
+      resolve();
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ event, payload, id }));
+  });
+}
+
+/** Keeps IN_FLIGHT room emits going from `publisher` until stopped. */
+function publish(publisher: WebSocket): () => void {
+  let stopped = false;
+  let next = 0;
+  const text = JSON.stringify({ text: 'hello, world!', n: 1000123 });
+  publisher.on('message', () => {
+    if (!stopped) publisher.send(`{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`);
+  });
+  for (let i = 0; i < IN_FLIGHT; i++) publisher.send(`{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`);
+  return () => (stopped = true);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const fmt = (xs: number[], digits = 0): string =>
+  `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
+
+async function runCase(name: string, publisherNode: ChildNode, nodes: ChildNode[], redisPid: number | undefined, subscribers: WebSocket[]): Promise<number> {
+  let deliveries = 0;
+  const count = (): void => void deliveries++;
+  for (const ws of subscribers) ws.on('message', count);
+  const publisher = await open(publisherNode.port);
+  const stop = publish(publisher);
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const rates: number[] = [];
+  const cpuPerDelivery: number[] = [];
+  const redisCpu: number[] = [];
+  for (let w = 0; w < WINDOWS; w++) {
+    const d0 = deliveries;
+    const c0 = nodes.map((n) => cpuMs(n.process.pid));
+    const r0 = cpuMs(redisPid);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const elapsed = (performance.now() - t0) / 1000;
+    const delivered = deliveries - d0;
+    const serverMs = nodes.reduce((sum, n, i) => sum + cpuMs(n.process.pid) - (c0[i] ?? 0), 0);
+    rates.push(delivered / elapsed);
+    cpuPerDelivery.push((serverMs * 1000) / Math.max(1, delivered));
+    redisCpu.push((cpuMs(redisPid) - r0) / 10 / elapsed);
+  }
+  stop();
+  publisher.close();
+  for (const ws of subscribers) ws.off('message', count);
+  await new Promise((r) => setTimeout(r, 500)); // let in-flight emits drain
+  console.log(
+    `${name.padEnd(6)} deliveries/s ${fmt(rates)}  |  server CPU µs/delivery (both nodes) ${fmt(cpuPerDelivery, 2)}  |  redis CPU % ${fmt(redisCpu, 1)}`,
+  );
+  return median(rates);
+}
+
+async function main(): Promise<void> {
+  const redis = new RedisServer();
+  await redis.start();
+  const redisPid = (redis as unknown as { child?: { pid?: number } }).child?.pid;
+  const options = { url: redis.url, keyPrefix: 'bench' };
+  const nodes: ChildNode[] = [];
+  const subscribers: WebSocket[] = [];
+  try {
+    nodes.push(await startChildNode(options), await startChildNode(options));
+    const [a, b] = nodes as [ChildNode, ChildNode];
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const ws = await open(b.port);
+      await request(ws, 'join', 'bench');
+      subscribers.push(ws);
+    }
+    console.log(`redis-fanout: ${SUBSCRIBERS} subscribers on node B, ${IN_FLIGHT} emits in flight, ${WINDOWS} x ${WINDOW_MS / 1000} s windows (min / median / max)`);
+    const cross = await runCase('cross', a, nodes, redisPid, subscribers);
+    const local = await runCase('local', b, nodes, redisPid, subscribers);
+    console.log(`cross-node / same-node throughput: ${(cross / local).toFixed(2)}`);
+  } finally {
+    for (const ws of subscribers) ws.terminate();
+    await Promise.all(nodes.map((n) => n.kill()));
+    await redis.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
