@@ -9,7 +9,7 @@ import type { Invoker } from '../dispatch/invoker';
 import { ExecutionContext, type HandlerRef } from './execution-context';
 import { applyFilters, type ResolvedFilter } from './filters';
 import { enforceLimits, type RateLimiter } from './rate-limit';
-import type { CanActivate, MiddlewareFn, WsInterceptor } from './types';
+import type { CallHandler, CanActivate, MiddlewareFn, WsInterceptor } from './types';
 
 /** Everything that applies to one handler, outermost first. */
 export interface Stages {
@@ -47,7 +47,9 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
   function intercept(ctx: ExecutionContext, call: () => unknown, index: number): Promise<unknown> {
     if (index === interceptors.length) return new Promise((resolve) => resolve(call()));
     const interceptor = interceptors[index] as WsInterceptor;
-    return new Promise((resolve) => resolve(interceptor.intercept(ctx, () => intercept(ctx, call, index + 1))));
+    const next = (() => intercept(ctx, call, index + 1)) as CallHandler;
+    next.handle = next;
+    return new Promise((resolve) => resolve(interceptor.intercept(ctx, next)));
   }
 
   async function core(ctx: ExecutionContext, call: () => unknown): Promise<void> {

@@ -47,6 +47,21 @@ export class ExecutionContext {
     return this.ref.method;
   }
 
+  /** The handler method itself (`undefined` for an upgrade to a controller without `@OnConnect`). */
+  get handler(): Function | undefined {
+    return this.ref.handler;
+  }
+
+  /** Always `'ws'` (NestJS spelling). */
+  getType(): 'ws' {
+    return 'ws';
+  }
+
+  /** NestJS-style accessors: `getClient()`, `getData()` (the payload) and `getPattern()` (the event). */
+  switchToWs(): { getClient(): WsClient; getData(): unknown; getPattern(): string | undefined } {
+    return { getClient: () => this.client, getData: () => this.payload, getPattern: () => this.event };
+  }
+
   /** The controller class (NestJS spelling). */
   getClass(): Function {
     return this.ref.controller;

@@ -23,8 +23,11 @@ export interface WsMiddleware {
   use(ctx: ExecutionContext, next: Next): Promise<void> | void;
 }
 
-/** Runs the handler (and the interceptors inside this one) and resolves with its result. */
-export type CallHandler = () => Promise<unknown>;
+/**
+ * Runs the handler (and the interceptors inside this one) and resolves with its result. Call it as
+ * `next()`, or `next.handle()` as in NestJS (a promise here, not an observable).
+ */
+export type CallHandler = (() => Promise<unknown>) & { handle(): Promise<unknown> };
 
 /** Sees a handler's result and may replace it (mapping, timing, logging). */
 export interface WsInterceptor {

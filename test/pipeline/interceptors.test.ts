@@ -129,3 +129,21 @@ test('interceptors from bootstrap options wrap the controller and handler ones',
   const socket = await open(app, '/ic');
   expect((await socket.request('sum', [2, 2])).payload).toEqual({ global: { data: 4 } });
 });
+
+test('next.handle() works as in NestJS, and the context offers switchToWs()', async () => {
+  const seen: unknown[] = [];
+  const app = await start(InterceptorModule, {
+    interceptors: [
+      {
+        intercept: async (ctx: ExecutionContext, next: CallHandler) => {
+          const ws = ctx.switchToWs();
+          seen.push(ws.getPattern(), ws.getData(), ws.getClient() === ctx.client, ctx.getType(), ctx.handler?.name);
+          return { nest: await next.handle() };
+        },
+      },
+    ],
+  });
+  const socket = await open(app, '/ic');
+  expect((await socket.request('sum', [1, 1])).payload).toEqual({ nest: { data: 2 } });
+  expect(seen).toEqual(['sum', [1, 1], true, 'ws', 'sum']);
+});
