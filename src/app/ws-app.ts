@@ -38,8 +38,9 @@ export class WsApp {
   }
 
   /**
-   * Stops accepting connections, closes every client with 1001, waits for `@OnDisconnect` handlers,
-   * and frees the port (a user-supplied server stays open). Calling it twice is safe.
+   * Stops accepting connections (503), lets running handlers finish, closes every client with 1001,
+   * waits for `@OnDisconnect` handlers, and frees the port (a user-supplied server stays open), all
+   * within `timeoutMs` (default `closeTimeoutMs`), then resolves. Calling it twice is safe.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closing ??= this.shutdown(options.timeoutMs ?? this.closeTimeoutMs);
