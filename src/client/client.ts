@@ -7,16 +7,11 @@ import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './backoff';
 import { ClientError, ClientErrorCodes } from './client-error';
 import type { AnyEvents, AnyPushes, PayloadOf, ResultOf } from './event-map';
 import { Listeners, type Listener } from './listeners';
-import type { ClientOptions, ClientStatus, QueryValues, RequestOptions } from './options';
+import type { ClientOptions, ClientStatus, RequestOptions } from './options';
 import { OPEN, type SocketConstructor, type SocketLike, type SocketProbe } from './socket-like';
+import { closedError, encode, toClientError, withQuery, type ServerErrorPayload } from './wire';
 
-/** The payload of an `error` envelope the server sent without a pending request to match. */
-export interface ServerErrorPayload {
-  code: string;
-  message: string;
-  event?: string;
-  details?: unknown;
-}
+export type { ServerErrorPayload };
 
 type RequestArgs<P> = undefined extends P ? [payload?: P, options?: RequestOptions] : [payload: P, options?: RequestOptions];
 type EmitArgs<P> = undefined extends P ? [payload?: P] : [payload: P];
@@ -122,7 +117,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.outbox = this.outbox.filter((o) => o.id !== id);
-        reject(new ClientError(ClientErrorCodes.TIMEOUT, `No reply to '${event}' within ${timeoutMs} ms`, { event }));
+        reject(new ClientError(ClientErrorCodes.TIMEOUT, `Timeout: no reply to '${event}' within ${timeoutMs} ms`, { event }));
       }, timeoutMs);
       this.pending.set(id, { event, resolve: resolve as (value: unknown) => void, reject, timer, sent: false });
       if (this.isOpen()) this.sendRequest(id, frame);
@@ -249,7 +244,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       if (!pending.sent) continue;
       this.pending.delete(id);
       clearTimeout(pending.timer);
-      pending.reject(new ClientError(ClientErrorCodes.DISCONNECTED, `Connection lost before the reply to '${pending.event}'`, { event: pending.event }));
+      pending.reject(new ClientError(ClientErrorCodes.DISCONNECTED, `Disconnected before the reply to '${pending.event}'`, { event: pending.event }));
     }
     const error =
       refusal ??
@@ -296,30 +291,4 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
   private notify(): void {
     for (const fn of [...this.statusListeners]) fn(this.state);
   }
-}
-
-function encode(event: string, payload: unknown, id: number | undefined): string {
-  return JSON.stringify(id === undefined ? { event, payload } : { event, payload, id });
-}
-
-function closedError(): ClientError {
-  return new ClientError(ClientErrorCodes.CLOSED, 'The client is closed');
-}
-
-function toClientError(payload: unknown, event: string): ClientError {
-  const body = (payload ?? {}) as Partial<ServerErrorPayload>;
-  return new ClientError(String(body.code ?? 'ERROR'), String(body.message ?? 'Request failed'), {
-    event: body.event ?? event,
-    details: body.details,
-  });
-}
-
-function withQuery(url: string, query: ClientOptions['query']): string {
-  const values: QueryValues | undefined = typeof query === 'function' ? query() : query;
-  if (!values) return url;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) params.append(key, String(value));
-  const text = params.toString();
-  if (text.length === 0) return url;
-  return url + (url.includes('?') ? '&' : '?') + text;
 }

@@ -1,0 +1,44 @@
+/**
+ * @module client/wire
+ * The client's side of the wire format: encoding envelopes, decoding errors, building the URL.
+ */
+import { ClientError, ClientErrorCodes } from './client-error';
+import type { ClientOptions, QueryValues } from './options';
+
+/** The payload of an `error` envelope: `{code, message, event?, details?}`. */
+export interface ServerErrorPayload {
+  code: string;
+  message: string;
+  event?: string;
+  details?: unknown;
+}
+
+/** `{"event","payload"?,"id"?}` (an undefined payload is left out). */
+export function encode(event: string, payload: unknown, id: number | undefined): string {
+  return JSON.stringify(id === undefined ? { event, payload } : { event, payload, id });
+}
+
+/** The error of anything attempted on a closed client. */
+export function closedError(): ClientError {
+  return new ClientError(ClientErrorCodes.CLOSED, 'The client is closed');
+}
+
+/** A server error envelope's payload as a `ClientError`. */
+export function toClientError(payload: unknown, event: string): ClientError {
+  const body = (payload ?? {}) as Partial<ServerErrorPayload>;
+  return new ClientError(String(body.code ?? 'ERROR'), String(body.message ?? 'Request failed'), {
+    event: body.event ?? event,
+    details: body.details,
+  });
+}
+
+/** Appends the `query` option to the URL. */
+export function withQuery(url: string, query: ClientOptions['query']): string {
+  const values: QueryValues | undefined = typeof query === 'function' ? query() : query;
+  if (!values) return url;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) params.append(key, String(value));
+  const text = params.toString();
+  if (text.length === 0) return url;
+  return url + (url.includes('?') ? '&' : '?') + text;
+}
