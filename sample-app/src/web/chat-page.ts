@@ -17,6 +17,7 @@ export class ChatPage {
   private active: string | undefined;
   private dmTarget: Member | undefined;
   private everOpen = false;
+  private welcomed = false;
   // Removes the page's DOM listeners when this client is given up.
   private readonly wiring = new AbortController();
   private readonly messages = byId('messages');
@@ -31,8 +32,10 @@ export class ChatPage {
       this.me = welcome.you;
       this.channels = [...new Set([...welcome.channels, ...this.channels])];
       byId('me-name').textContent = welcome.you.name;
-      // After a reconnect the server knows nothing about us: join the channel we were in again.
-      const rejoin = this.active ?? this.channels[0];
+      // First visit: enter the first channel. After a reconnect the server knows nothing about us:
+      // join the channel we were in again (none if we had left it).
+      const rejoin = this.welcomed ? this.active : this.channels[0];
+      this.welcomed = true;
       this.active = undefined;
       if (rejoin) void this.join(rejoin);
       else this.drawChannels();

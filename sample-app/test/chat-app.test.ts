@@ -1,0 +1,112 @@
+/** The chat module end to end in-process: handshake refusals, validation, history, presence, typing, DMs. */
+import { createTestingApp, type TestClient, type TestingApp } from 'ws-controllers/testing';
+import { createAppModule } from '../src/app.module';
+import type { ChatMessage, JoinReply, PresenceUpdate } from '../src/chat/chat-types';
+import { InMemoryHistoryStore } from '../src/storage/history-store';
+import { InMemoryNameRegistry } from '../src/storage/name-registry';
+
+let app: TestingApp;
+let history: InMemoryHistoryStore;
+
+beforeEach(async () => {
+  history = new InMemoryHistoryStore();
+  app = await createTestingApp(createAppModule({ history, names: new InMemoryNameRegistry() }));
+});
+
+afterEach(() => app.close());
+
+async function joined(name: string, channel = 'general'): Promise<TestClient> {
+  const client = await app.connect('/chat', { query: { name } });
+  await client.next('welcome');
+  await client.request<JoinReply>('join', { channel });
+  return client;
+}
+
+test('the handshake is refused with 400 without a nickname and 409 with a taken one', async () => {
+  await expect(app.connect('/chat')).rejects.toMatchObject({ status: 400, code: 'INVALID_NAME' });
+  await app.connect('/chat', { query: { name: 'alice' } });
+  await expect(app.connect('/chat', { query: { name: 'alice' } })).rejects.toMatchObject({ status: 409, code: 'NAME_TAKEN' });
+});
+
+test('a nickname is free again once its holder disconnects', async () => {
+  const alice = await app.connect('/chat', { query: { name: 'alice' } });
+  await alice.close();
+  await expect(app.connect('/chat', { query: { name: 'alice' } })).resolves.toBeDefined();
+});
+
+test('an empty, blank or too long message is refused with VALIDATION_FAILED', async () => {
+  const alice = await joined('alice');
+  for (const text of ['', '    ', 'x'.repeat(501)]) {
+    await expect(alice.request('message', { channel: 'general', text })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  }
+  await expect(alice.request('join', { channel: 'Not A Channel' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+});
+
+test('a joining client receives the last 50 messages of the channel, oldest first', async () => {
+  for (let i = 1; i <= 60; i++) {
+    await history.append({ id: `m${i}`, channel: 'general', from: { id: 'x', name: 'xavier' }, text: `#${i}`, at: i });
+  }
+  const alice = await app.connect('/chat', { query: { name: 'alice' } });
+  const reply = await alice.request<JoinReply>('join', { channel: 'general' });
+  expect(reply.history).toHaveLength(50);
+  expect(reply.history[0]?.text).toBe('#11');
+  expect(reply.history[49]?.text).toBe('#60');
+});
+
+test('a message reaches every member of the channel, the sender included, and nobody outside it', async () => {
+  const alice = await joined('alice');
+  const bob = await joined('bob');
+  const carol = await joined('carol', 'random');
+
+  const sent = await alice.request<ChatMessage>('message', { channel: 'general', text: '  hello bob  ' });
+
+  expect(sent.text).toBe('hello bob');
+  expect((await bob.next('message')).payload).toEqual(sent);
+  expect((await alice.next('message')).payload).toEqual(sent);
+  await carol.request('leave', { channel: 'random' }); // a round trip: anything for carol would have arrived first
+  expect(carol.received.filter((m) => m.event === 'message')).toEqual([]);
+});
+
+test('user-typing reaches the other members but not the typist', async () => {
+  const alice = await joined('alice');
+  const bob = await joined('bob');
+  alice.emit('user-typing', { channel: 'general', typing: true });
+  const typing = await bob.next('user-typing');
+  expect(typing.payload).toEqual({ channel: 'general', user: { id: alice.id, name: 'alice' }, typing: true });
+  await alice.request('leave', { channel: 'general' });
+  expect(alice.received.filter((m) => m.event === 'user-typing')).toEqual([]);
+});
+
+// Presence pushes arrive in order; skip the ones from before the step under test.
+async function presenceBecomes(client: TestClient, names: string[]): Promise<void> {
+  for (;;) {
+    const update = (await client.next('presence')).payload as PresenceUpdate;
+    if (update.members.map((m) => m.name).join() === names.join()) return;
+  }
+}
+
+test('presence follows joins, leaves and disconnects', async () => {
+  const alice = await joined('alice');
+  const bob = await joined('bob');
+
+  await presenceBecomes(alice, ['alice', 'bob']);
+  await bob.request('leave', { channel: 'general' });
+  await presenceBecomes(alice, ['alice']);
+  await bob.request('join', { channel: 'general' });
+  await presenceBecomes(alice, ['alice', 'bob']);
+  await bob.close();
+  await presenceBecomes(alice, ['alice']);
+});
+
+test('a direct message reaches only its recipient, by client id', async () => {
+  const alice = await joined('alice');
+  const bob = await joined('bob');
+  const carol = await joined('carol');
+
+  await alice.request('direct', { to: bob.id, text: 'just you' });
+
+  expect((await bob.next('direct')).payload).toMatchObject({ from: { name: 'alice' }, to: { name: 'bob' }, text: 'just you' });
+  await carol.request('leave', { channel: 'general' });
+  expect(carol.received.filter((m) => m.event === 'direct')).toEqual([]);
+  await expect(alice.request('direct', { to: 'nobody', text: 'hi' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+});

@@ -1,0 +1,152 @@
+/** Unit tests of the chat controller: its methods called directly with mock clients. */
+import { WsException } from 'ws-controllers';
+import { createMockClient, type MockWsClient } from 'ws-controllers/testing';
+import { ChatController } from '../src/chat/chat.controller';
+import type { ChatMessage } from '../src/chat/chat-types';
+import { InMemoryHistoryStore } from '../src/storage/history-store';
+import { InMemoryNameRegistry } from '../src/storage/name-registry';
+import { fakeClientService, fakeRoomService } from './support/fake-services';
+
+function setup(members: Record<string, string[]> = {}) {
+  const history = new InMemoryHistoryStore();
+  const names = new InMemoryNameRegistry();
+  const { rooms, sent } = fakeRoomService(members);
+  const controller = new ChatController(history, names, rooms, fakeClientService());
+  return { controller, history, names, sent };
+}
+
+async function connected(controller: ChatController, id: string, name: string): Promise<MockWsClient> {
+  const client = createMockClient({ id, path: '/chat', query: { name } });
+  await controller.connect(client, name);
+  return client;
+}
+
+function refusal(error: unknown): { code: string; status: number } {
+  expect(error).toBeInstanceOf(WsException);
+  const { code, status } = error as WsException;
+  return { code, status };
+}
+
+test('connecting without a nickname is refused with 400 INVALID_NAME', async () => {
+  const { controller } = setup();
+  const error = await controller.connect(createMockClient(), undefined).catch((e: unknown) => e);
+  expect(refusal(error)).toEqual({ code: 'INVALID_NAME', status: 400 });
+});
+
+test('a nickname with spaces or of one letter is refused with 400', async () => {
+  const { controller } = setup();
+  for (const name of ['a', 'two words', 'x'.repeat(21), '<b>']) {
+    const error = await controller.connect(createMockClient(), name).catch((e: unknown) => e);
+    expect(refusal(error)).toEqual({ code: 'INVALID_NAME', status: 400 });
+  }
+});
+
+test('a nickname someone connected holds is refused with 409 NAME_TAKEN, whatever its case', async () => {
+  const { controller } = setup();
+  await connected(controller, 'c1', 'alice');
+  const error = await controller.connect(createMockClient({ id: 'c2' }), 'ALICE').catch((e: unknown) => e);
+  expect(refusal(error)).toEqual({ code: 'NAME_TAKEN', status: 409 });
+});
+
+test('an accepted client is welcomed with its id, nickname and the channel list', async () => {
+  const { controller } = setup();
+  const client = await connected(controller, 'c1', 'alice');
+  expect(client.emit).toHaveBeenCalledWith('welcome', { you: { id: 'c1', name: 'alice' }, channels: ['general', 'random', 'help'] });
+});
+
+test('joining a channel replies with its history and members and announces the new presence', async () => {
+  const { controller, history, sent } = setup({ general: ['c1'] });
+  const old: ChatMessage = { id: 'm0', channel: 'general', from: { id: 'x', name: 'xavier' }, text: 'earlier', at: 1 };
+  await history.append(old);
+  const client = await connected(controller, 'c1', 'alice');
+
+  const reply = await controller.join(client, { channel: 'general' });
+
+  expect(client.join).toHaveBeenCalledWith('general');
+  expect(reply).toEqual({ channel: 'general', history: [old], members: [{ id: 'c1', name: 'alice' }] });
+  expect(sent).toContainEqual({ room: 'general', event: 'presence', payload: { channel: 'general', members: [{ id: 'c1', name: 'alice' }] } });
+});
+
+test('a message to a joined channel is kept in history and sent to the whole channel', async () => {
+  const { controller, history, sent } = setup();
+  const client = await connected(controller, 'c1', 'alice');
+  await controller.join(client, { channel: 'general' });
+
+  const message = await controller.message(client, { channel: 'general', text: 'hello' });
+
+  expect(message).toMatchObject({ channel: 'general', from: { id: 'c1', name: 'alice' }, text: 'hello' });
+  expect(await history.recent('general')).toEqual([message]);
+  expect(sent).toContainEqual({ room: 'general', event: 'message', payload: message });
+});
+
+test('a message to a channel the client has not joined is refused with NOT_IN_CHANNEL', async () => {
+  const { controller } = setup();
+  const client = await connected(controller, 'c1', 'alice');
+  await expect(controller.message(client, { channel: 'random', text: 'hi' })).rejects.toMatchObject({ code: 'NOT_IN_CHANNEL' });
+});
+
+test('typing is announced with user-typing to the other members of the channel', async () => {
+  const { controller } = setup();
+  const client = await connected(controller, 'c1', 'alice');
+  await controller.join(client, { channel: 'general' });
+
+  await controller.typing(client, { channel: 'general', typing: true });
+
+  expect(client.toRoom).toHaveBeenCalledWith('general', 'user-typing', { channel: 'general', user: { id: 'c1', name: 'alice' }, typing: true });
+});
+
+test('a direct message goes to the recipient by id and comes back as the reply', async () => {
+  const { controller } = setup();
+  const alice = await connected(controller, 'c1', 'alice');
+  await connected(controller, 'c2', 'bob');
+
+  const message = await controller.direct(alice, { to: 'c2', text: 'psst' });
+
+  expect(message).toMatchObject({ from: { id: 'c1', name: 'alice' }, to: { id: 'c2', name: 'bob' }, text: 'psst' });
+  expect(alice.to).toHaveBeenCalledWith('c2', 'direct', message);
+});
+
+test('a direct message to an unknown id is refused with USER_NOT_FOUND', async () => {
+  const { controller } = setup();
+  const alice = await connected(controller, 'c1', 'alice');
+  await expect(controller.direct(alice, { to: 'nobody', text: 'hi' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  expect(alice.to).not.toHaveBeenCalled();
+});
+
+test('leaving a channel tells its remaining members', async () => {
+  const { controller, sent } = setup({ general: ['c2'] });
+  const alice = await connected(controller, 'c1', 'alice');
+  await connected(controller, 'c2', 'bob');
+  await controller.join(alice, { channel: 'general' });
+  sent.length = 0;
+
+  await controller.leave(alice, { channel: 'general' });
+
+  expect(alice.leave).toHaveBeenCalledWith('general');
+  expect(sent).toEqual([{ room: 'general', event: 'presence', payload: { channel: 'general', members: [{ id: 'c2', name: 'bob' }] } }]);
+});
+
+test('a disconnect frees the nickname and updates the presence of every channel the client was in', async () => {
+  const { controller, names, sent } = setup();
+  const alice = await connected(controller, 'c1', 'alice');
+  await controller.join(alice, { channel: 'general' });
+  await controller.join(alice, { channel: 'help' });
+  sent.length = 0;
+
+  await controller.disconnect(alice);
+
+  expect(await names.holderOf('alice')).toBeUndefined();
+  expect(sent.map((s) => s.room).sort()).toEqual(['general', 'help']);
+});
+
+test('a nickname held by a client that vanished long ago goes to the newcomer', async () => {
+  const { controller, names } = setup();
+  await names.claim('alice', 'ghost');
+  jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
+  try {
+    await connected(controller, 'c9', 'alice');
+  } finally {
+    jest.restoreAllMocks();
+  }
+  expect(await names.holderOf('alice')).toBe('c9');
+});
