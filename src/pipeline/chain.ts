@@ -5,7 +5,7 @@
  */
 import type { Connection } from '../clients/connection';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
-import type { Invoker } from '../dispatch/invoker';
+import { isThenable, type Invoker } from '../dispatch/invoker';
 import { ExecutionContext, type HandlerRef } from './execution-context';
 import { applyFilters, type ResolvedFilter } from './filters';
 import { enforceLimits, type RateLimiter } from './rate-limit';
@@ -26,10 +26,28 @@ export function forbidden(): WsException {
 }
 
 /** Runs guards in order; rejects with `FORBIDDEN` at the first that says no (or with what it threw). */
-export async function runGuards(guards: readonly CanActivate[], ctx: ExecutionContext): Promise<void> {
-  for (const guard of guards) {
-    if (!(await guard.canActivate(ctx))) throw forbidden();
+export async function runGuards(guards: readonly CanActivate[], ctx: ExecutionContext, from = 0): Promise<void> {
+  for (let i = from; i < guards.length; i++) {
+    if (!(await (guards[i] as CanActivate).canActivate(ctx))) throw forbidden();
   }
+}
+
+/**
+ * Like `runGuards`, but stays synchronous while the guards answer synchronously (the common case):
+ * returns `true` when all allowed, throws `FORBIDDEN`, or returns a promise from the first async guard on.
+ */
+function checkGuards(guards: readonly CanActivate[], ctx: ExecutionContext): true | Promise<void> {
+  for (let i = 0; i < guards.length; i++) {
+    const verdict = (guards[i] as CanActivate).canActivate(ctx);
+    if (isThenable(verdict)) {
+      return Promise.resolve(verdict).then((allowed) => {
+        if (!allowed) throw forbidden();
+        return runGuards(guards, ctx, i + 1);
+      });
+    }
+    if (!verdict) throw forbidden();
+  }
+  return true;
 }
 
 /** Wraps a message or raw handler's invoker; returns it unchanged when no stage applies. */
@@ -43,6 +61,15 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
 
   // Raw frames arrive in `hook.raw`; message payloads in `payload` (which middleware may replace).
   const isMessage = ref.kind === 'message';
+
+  if (middleware.length + interceptors.length + filters.length === 0) {
+    // Guards only: no promise when they answer synchronously, so the reply stays synchronous too.
+    return (client: Connection, payload, hook) => {
+      if (limiters.length > 0 && !enforceLimits(limiters, client)) return undefined;
+      const verdict = checkGuards(guards, new ExecutionContext(ref, client, isMessage ? payload : hook?.raw));
+      return verdict === true ? invoke(client, payload, hook) : verdict.then(() => invoke(client, payload, hook));
+    };
+  }
 
   function intercept(ctx: ExecutionContext, call: () => unknown, index: number): Promise<unknown> {
     if (index === interceptors.length) return new Promise((resolve) => resolve(call()));

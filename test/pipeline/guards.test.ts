@@ -61,6 +61,13 @@ class SecureController {
     return payload.confirm ? 'wiped' : 'kept';
   }
 
+  @OnMessage('async-check')
+  @UseGuards(async (ctx: ExecutionContext) => ctx.payload === 'open sesame', async () => true)
+  asyncCheck(): string {
+    handled.push('async-check');
+    return 'opened';
+  }
+
   @OnMessage('raise')
   @UseGuards({ canActivate: () => Promise.reject(new WsException('PAYMENT_REQUIRED', 'upgrade your plan')) })
   raise(): string {
@@ -151,4 +158,12 @@ test('global guards run at the upgrade of every controller', async () => {
   const app = await start(GuardModule, { guards: [(ctx: ExecutionContext) => ctx.client.headers['x-app'] === 'ok'] });
   expect((await refusal(app, '/lobby?pass=yes')).status).toBe(403);
   expect((await refusal(app, '/secure?token=good')).status).toBe(403);
+});
+
+test('async guards allow or refuse a message like sync ones', async () => {
+  const app = await start(GuardModule);
+  const socket = await open(app, '/secure?token=good');
+  expect((await socket.request('async-check', 'open sesame')).payload).toBe('opened');
+  expect((await socket.request('async-check', 'wrong')).payload).toMatchObject({ code: 'FORBIDDEN', event: 'async-check' });
+  expect(handled).toEqual(['connect:good', 'async-check']);
 });
