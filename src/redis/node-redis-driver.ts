@@ -40,6 +40,12 @@ export class NodeRedisDriver implements RedisDriver {
 
   constructor(source: NodeRedisSource) {
     if ('client' in source) {
+      const client = source.client as Partial<NodeRedisClient>;
+      if (typeof client.sendCommand !== 'function' || typeof client.duplicate !== 'function' || !('isReady' in client)) {
+        throw new TypeError(
+          "RedisAdapter: `client` must be a node-redis client (createClient() from 'redis'); for another library implement `RedisDriver` and pass it as `driver`",
+        );
+      }
       this.main = source.client;
       this.ownsMain = false;
     } else {

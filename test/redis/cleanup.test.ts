@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
-import { RedisAdapter } from 'ws-controllers/redis';
+import { RedisAdapter, type RedisAdapterOptions } from 'ws-controllers/redis';
 import type { TestSocket } from '../support/ws-test-client';
 import { channelsOf, eventually, keysOf, openClient, redisCommand, startNode } from './support/cluster-helpers';
 import { FakeHost } from './support/fake-host';
@@ -131,6 +131,11 @@ describeRedis('Redis adapter: what it leaves behind', () => {
     const adapter = new RedisAdapter({ url: `redis://127.0.0.1:${port}`, requestTimeoutMs: 500, logger: false });
     await expect(adapter.init(new FakeHost())).rejects.toThrow(/could not reach Redis/);
     await adapter.close();
+  });
+
+  test('a client that is not a node-redis client is refused with a clear error', () => {
+    const notNodeRedis = { call: () => Promise.resolve(), status: 'ready' } as unknown as RedisAdapterOptions['client'];
+    expect(() => new RedisAdapter({ client: notNodeRedis })).toThrow(/must be a node-redis client/);
   });
 
   test('timing options that cannot purge within the node timeout are refused', () => {

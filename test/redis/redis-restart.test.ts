@@ -89,6 +89,14 @@ describeRedis('Redis adapter: Redis stopped and restarted under traffic', () => 
     expect(onB.received.filter((m) => m.event === 'through-the-blip')).toHaveLength(1);
   });
 
+  test('a node closes promptly while Redis is down', async () => {
+    await openClient(a.app.port, sockets);
+    await redis.stop();
+    await eventually(() => !a.adapter.isConnected(), 3000, 'node A seeing Redis down');
+    await Promise.all([a.app.close(), b.app.close()]);
+    expect(a.adapter.pendingRequests).toBe(0);
+  });
+
   test('a send by id gives up with false at the request timeout when Redis stays away', async () => {
     const onB = await openClient(b.app.port, sockets);
     await redis.stop();
