@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
@@ -19,6 +20,16 @@ test('the browser build bundles only the client sources: no ws, no Node built-in
   const { code, inputs } = await bundle('esm');
   expect(inputs.every((input) => input.startsWith('src/client/'))).toBe(true);
   expect(code).not.toMatch(/require\(|from"(node:|ws")/);
+});
+
+test("package.json sends bundlers to the browser entry ('browser' condition before 'default')", () => {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  expect(pkg.exports['./client']).toEqual({
+    types: './dist/client/index.d.ts',
+    browser: './dist/client/browser.js',
+    default: './dist/client/index.js',
+  });
+  expect(Object.keys(pkg.exports['./client']!)).toEqual(['types', 'browser', 'default']);
 });
 
 test('the minified browser build stays small (under 8 KB, 3 KB gzipped)', async () => {

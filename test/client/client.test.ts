@@ -137,6 +137,17 @@ describe('connection lifecycle', () => {
     expect(seen).toEqual(['connecting', 'open', 'closed']);
   });
 
+  test('close() before the connection opens never opens it and rejects ready()', async () => {
+    const client = open();
+    const seen: ClientStatus[] = [];
+    client.onStatus((s) => seen.push(s));
+    await client.close();
+    await expect(client.ready()).rejects.toMatchObject({ code: 'CLOSED' });
+    client.emit('record', 'ignored');
+    expect(seen).toEqual(['closed']);
+    expect(app.get(CalcLog).queries).toEqual([]);
+  });
+
   test('the query option is appended to the URL', async () => {
     const client = open({ query: { token: 'good', n: 1, skip: undefined } });
     await client.ready();
