@@ -111,7 +111,7 @@ browserTest('the page reconnects and rejoins its channel after a server restart'
 // Waits until the presence list shows exactly these names (the page updates it as pushes arrive).
 async function expectPresence(page: Page, names: string[]): Promise<void> {
   await page.waitForFunction(
-    (expected) => [...document.querySelectorAll('#presence li')].map((li) => li.textContent).join('|') === expected,
+    (expected) => Array.from(document.querySelectorAll('#presence li')).map((li) => li.textContent).join('|') === expected,
     names.join('|'),
   );
 }
