@@ -27,6 +27,12 @@ describe('validity', () => {
     expect(await parserErrors(board)).toEqual([]);
   });
 
+  test('servers given as an option are listed and still pass the parser', async () => {
+    const doc = createAsyncApiDocument(BoardModule, { servers: { prod: { host: 'boards.example.com', protocol: 'wss', description: 'Production' } } });
+    expect(doc.servers).toEqual({ prod: { host: 'boards.example.com', protocol: 'wss', description: 'Production' } });
+    expect(await parserErrors(doc)).toEqual([]);
+  });
+
   test('it is AsyncAPI 3.0.0 with the given title and version, and plain JSON', () => {
     expect(board).toMatchObject({ asyncapi: '3.0.0', info: { title: 'Boards', version: '2.1.0' }, defaultContentType: 'application/json' });
     expect(chat.info).toEqual({ title: 'ChatModule', version: '1.0.0' });
