@@ -8,6 +8,8 @@ import { getMetadataStorage, validate, validateSync, type ValidatorOptions } fro
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import { getPropertyType } from '../metadata/reflection';
 import { flattenValidationErrors, type ValidationDetail } from './validation-details';
+import { compileFastCheck } from './fast-check';
+import { compileFastTransform } from './fast-transform';
 
 /** Turns a raw value into an argument; throws (or rejects with) VALIDATION_FAILED. */
 export type PayloadConverter = (value: unknown) => unknown;
@@ -65,27 +67,33 @@ function dtoConverter(dto: new () => object, label: string, options: ValidatorOp
   const notObject = (): never => {
     throw validationFailed([{ property: label, constraints: { isObject: `${label || 'payload'} must be an object` } }]);
   };
+  // Both shortcuts are compiled once and fall back to class-transformer / class-validator on any doubt.
+  const fastTransform = compileFastTransform(dto);
+  const toInstance = fastTransform
+    ? (value: object): object => fastTransform(value) ?? plainToInstance(dto, value)
+    : (value: object): object => plainToInstance(dto, value);
   if (!hasValidationMetadata(dto)) {
     // A class without validation decorators is a plain shape: transform only.
-    return (value) =>
-      value !== null && typeof value === 'object' && !Array.isArray(value) ? plainToInstance(dto, value) : notObject();
+    return (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? toInstance(value) : notObject());
   }
   const fail = (errors: Parameters<typeof flattenValidationErrors>[0]): never => {
     throw validationFailed(flattenValidationErrors(errors, label));
   };
   if (usesAsyncConstraints(dto)) {
     const converter: PayloadConverter = async (value) => {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) notObject();
-      const instance = plainToInstance(dto, value);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return notObject();
+      const instance = toInstance(value);
       const errors = await validate(instance, options);
       return errors.length > 0 ? fail(errors) : instance;
     };
     asyncConverters.add(converter);
     return converter;
   }
+  const passes = compileFastCheck(dto, options);
   return (value) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) notObject();
-    const instance = plainToInstance(dto, value);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return notObject();
+    const instance = toInstance(value);
+    if (passes !== undefined && passes(instance)) return instance;
     const errors = validateSync(instance, options);
     return errors.length > 0 ? fail(errors) : instance;
   };
