@@ -7,7 +7,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../app/logger';
 import type { HandlerDescriptor, InvokerEnhancer } from '../dispatch/compiled-controller';
-import type { Invoker } from '../dispatch/invoker';
+import type { Connection } from '../clients/connection';
+import { isThenable, type Invoker } from '../dispatch/invoker';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
 import type { ClassMetadata } from '../metadata/types';
 import { PIPELINE_EXTRAS } from '../decorators/pipeline';
@@ -64,7 +65,8 @@ export class RequestPipeline {
   readonly gate: UpgradeGate = (connection, controller) => {
     const stages = this.forController(controller.type, controller.classMetadata);
     if (stages.connectGuards.length === 0) return undefined;
-    return runGuards(stages.connectGuards, new ExecutionContext(stages.connectRef, connection, undefined));
+    const checked = runGuards(stages.connectGuards, new ExecutionContext(stages.connectRef, connection, undefined));
+    return this.scopes.active ? checked.catch((error: unknown) => this.disposeRefused(connection, error)) : checked;
   };
 
   /** Disposes connection scopes of controllers without `@OnDisconnect` (the others dispose after it). */
@@ -99,15 +101,44 @@ export class RequestPipeline {
       case 'connect': {
         // Global and controller guards already ran in the gate; here only the hook's own guards.
         const guards = handler.guards;
-        if (guards.length === 0) return invoke;
-        return (client, payload, hook) =>
-          runGuards(guards, new ExecutionContext(ref, client, undefined)).then(() => invoke(client, payload, hook));
+        const guarded: Invoker =
+          guards.length === 0
+            ? invoke
+            : (client, payload, hook) => runGuards(guards, new ExecutionContext(ref, client, undefined)).then(() => invoke(client, payload, hook));
+        return this.scopes.active ? this.disposeOnRefusal(guarded) : guarded;
       }
       case 'disconnect':
         return this.scopes.active && isLastDisconnectHook(descriptor) ? this.disposeAfter(invoke) : invoke;
       default:
         return invoke;
     }
+  }
+
+  // A connection refused at connect never closes: its scope (if a guard or hook opened one) is disposed here.
+  private disposeRefused(connection: Connection, error: unknown): never {
+    void this.scopes.dispose(connection);
+    throw error;
+  }
+
+  private disposeOnRefusal(invoke: Invoker): Invoker {
+    const refusedWith = (client: Connection, value: unknown): unknown => {
+      if (value === false) void this.scopes.dispose(client);
+      return value;
+    };
+    return (client, payload, hook) => {
+      let result: unknown;
+      try {
+        result = invoke(client, payload, hook);
+      } catch (error) {
+        this.disposeRefused(client, error);
+      }
+      return isThenable(result)
+        ? Promise.resolve(result).then(
+            (value) => refusedWith(client, value),
+            (error: unknown) => this.disposeRefused(client, error),
+          )
+        : refusedWith(client, result);
+    };
   }
 
   private disposeAfter(invoke: Invoker): Invoker {

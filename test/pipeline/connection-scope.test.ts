@@ -11,7 +11,7 @@ import {
   scopedContainer,
   type WsClient,
 } from 'ws-controllers';
-import { open, start, until } from './harness';
+import { open, refusal, start, until } from './harness';
 
 const disposed: number[] = [];
 let created = 0;
@@ -77,8 +77,18 @@ class NoDisconnectController {
   }
 }
 
+@injectable()
+@WebSocketController('/picky')
+class RefusingController {
+  @OnConnect()
+  connect(@Inject(Cart) cart: Cart): boolean {
+    // Opens a scope, then refuses the upgrade.
+    return cart.items.length > 0;
+  }
+}
+
 @Module({
-  controllers: [CartController, NoDisconnectController],
+  controllers: [CartController, NoDisconnectController, RefusingController],
   providers: [Counter, { provide: Cart, useClass: Cart, scope: 'connection' }, { provide: SESSION, useClass: Session, scope: 'connection' }],
 })
 class CartModule {}
@@ -125,6 +135,12 @@ test('the scope of a controller without a disconnect handler is disposed when th
   const socket = await open(app, '/plain-cart');
   expect((await socket.request('serial')).payload).toBe(1);
   await socket.close();
+  await until(() => disposed.length === 1);
+});
+
+test('a scope opened during a refused upgrade is disposed', async () => {
+  const app = await start(CartModule);
+  expect((await refusal(app, '/picky')).status).toBe(403);
   await until(() => disposed.length === 1);
 });
 
