@@ -43,6 +43,7 @@ export class HardenedController {
     if (token === 'missing') throw new WsException('UNAUTHORIZED', 'A token is required', { status: 401 });
     if (token === 'hang') return new Promise(() => undefined);
     this.journal.connects.push(client.id);
+    return undefined;
   }
 
   @OnMessage('echo')
