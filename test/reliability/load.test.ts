@@ -4,7 +4,7 @@
  * disconnect, and the heap and the registries return to their baseline (heap within 10 %).
  * LOAD_CONNECTIONS and LOAD_HOLD_MS shrink it for a quick local run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { bootstrap, RoomService } from 'ws-controllers';
 import type { ConnectionEngine } from '../../src/engine/connection-engine';
@@ -41,7 +41,17 @@ function command(child: ChildProcess, message: Record<string, unknown>): Promise
   });
 }
 
+/** The open-files limit this process runs with (`npm run test:reliability` raises it to the hard limit). */
+function openFilesLimit(): number {
+  const out = execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim();
+  return out === 'unlimited' ? Infinity : Number(out);
+}
+
 test(`${CONNECTIONS} connections held ${HOLD_MS / 1000} s with room fan-out, then all gone: heap and registry back to baseline`, async () => {
+  const limit = openFilesLimit();
+  if (limit < CONNECTIONS + 500) {
+    throw new Error(`open-files limit ${limit} is too low for ${CONNECTIONS} connections: run through \`npm run test:reliability\` (raises it to \`ulimit -Hn\`) or raise the hard limit`);
+  }
   const app = await bootstrap(ReliabilityModule, testOptions);
   const hub = (app as unknown as { engine: ConnectionEngine }).engine.hub;
   const journal = app.get(Journal);
