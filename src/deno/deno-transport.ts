@@ -7,7 +7,7 @@ import type { ConnectionEngine } from '../engine/connection-engine';
 import { handshakeProblemOf } from '../transport/handshake-check';
 import type { PreparedFrame, Transport, TransportContext, TransportSocket } from '../transport/transport';
 import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
-import { denoRuntime, type DenoHttpServer } from './deno-types';
+import { denoRuntime, type DenoHttpServer, type DenoWebSocket } from './deno-types';
 
 /** Close code for a message over `maxPayload`. */
 const MESSAGE_TOO_BIG = 1009;
@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
 
 /** A standard (WHATWG) server-side WebSocket seen through the core's interface. */
 class WebStandardSocket implements TransportSocket {
-  constructor(private readonly ws: WebSocket) {}
+  constructor(private readonly ws: DenoWebSocket) {}
 
   get readyState(): number {
     return this.ws.readyState;
@@ -101,13 +101,13 @@ export class DenoTransport implements Transport {
     const { socket, response } = denoRuntime().upgradeWebSocket(request);
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => engine.open(connection, new WebStandardSocket(socket));
-    socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
+    socket.onmessage = (event) => {
       const data = event.data;
       if (overLimit(data, maxPayload)) return socket.close(MESSAGE_TOO_BIG, 'Message too big');
       if (typeof data === 'string') engine.message(connection, data, false);
       else engine.message(connection, new Uint8Array(data), true);
     };
-    socket.onclose = (event: CloseEvent) => engine.closed(connection, event.code, event.reason);
+    socket.onclose = (event) => engine.closed(connection, event.code, event.reason);
     return response;
   }
 

@@ -15,13 +15,25 @@ export interface DenoServeInfo {
   remoteAddr: { hostname: string; port: number };
 }
 
+/** The standard server-side WebSocket Deno hands out (declared here: the build has no DOM types). */
+export interface DenoWebSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  binaryType: 'blob' | 'arraybuffer';
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: string | ArrayBuffer }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+}
+
 /** The global `Deno` object, when running on Deno. */
 export interface DenoGlobal {
   serve(
     options: { port: number; hostname?: string; onListen?: (addr: { port: number }) => void },
     handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): DenoHttpServer;
-  upgradeWebSocket(request: Request): { socket: WebSocket; response: Response };
+  upgradeWebSocket(request: Request): { socket: DenoWebSocket; response: Response };
 }
 
 /** Returns `Deno`, or throws a clear error on another runtime. */
