@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bootstrap, type Adapter, type Logger, type WsApp } from 'ws-controllers';
+import { RedisAdapter } from 'ws-controllers/redis';
 import { createAppModule } from './app.module';
 import { checkNickname, NICKNAME_CHECK_PATH } from './http/nickname-check';
 import { createStaticFiles } from './http/static-files';
@@ -16,13 +17,13 @@ export interface ChatServerOptions {
   port?: number;
   /** @default all interfaces */
   host?: string;
-  /** Keep history and nicknames in this Redis instead of in memory. */
+  /** Keep history and nicknames in this Redis instead of in memory, and share rooms and clients through it. */
   redisUrl?: string;
   /** Folders holding index.html, styles.css and the bundled app.js. */
   staticDirs: readonly string[];
   /** The framework's logger (`false` for none). */
   logger?: Logger | false;
-  /** A scale-out adapter, so several nodes share rooms and clients. */
+  /** The scale-out adapter. @default a `RedisAdapter` on the stores' connection with `redisUrl`, else in-memory */
   adapter?: Adapter;
 }
 
@@ -58,7 +59,9 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     else files(req, res).then(done, fail);
   });
 
-  const app = await bootstrap(createAppModule(stores), { server, logger: options.logger, adapter: options.adapter });
+  // With Redis, every node sees every room and client: presence, DMs and messages cross nodes.
+  const adapter = options.adapter ?? (stores.redis ? new RedisAdapter({ client: stores.redis, keyPrefix: 'ws-chat' }) : undefined);
+  const app = await bootstrap(createAppModule(stores), { server, logger: options.logger, adapter });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host, () => {

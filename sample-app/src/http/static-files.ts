@@ -20,7 +20,12 @@ const TYPES: Record<string, string> = {
 export function createStaticFiles(folders: readonly string[]): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      return false; // malformed escapes
+    }
     const relative = normalize(pathname === '/' ? 'index.html' : pathname.slice(1));
     // normalize() resolves "..": anything still climbing out is refused.
     if (relative.startsWith('..') || relative.includes(`${sep}..`) || relative.includes('\0')) return false;

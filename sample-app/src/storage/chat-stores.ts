@@ -4,7 +4,7 @@
  */
 import { InMemoryHistoryStore, type HistoryStore } from './history-store';
 import { InMemoryNameRegistry, type NameRegistry } from './name-registry';
-import { connectRedis, RedisHistoryStore, RedisNameRegistry } from './redis-stores';
+import { connectRedis, RedisHistoryStore, RedisNameRegistry, type RedisClient } from './redis-stores';
 
 /** The chat's state. */
 export interface ChatStores {
@@ -12,6 +12,8 @@ export interface ChatStores {
   names: NameRegistry;
   /** `memory` or `redis`, for the start-up line. */
   kind: 'memory' | 'redis';
+  /** The Redis connection, when there is one (the scale-out adapter shares its settings). */
+  redis?: RedisClient;
   close(): Promise<void>;
 }
 
@@ -25,5 +27,5 @@ export async function createChatStores(redisUrl: string | undefined, onError: (e
   const redis = await connectRedis(redisUrl, onError);
   const history = new RedisHistoryStore(redis);
   const names = new RedisNameRegistry(redis);
-  return { history, names, kind: 'redis', close: () => history.close() };
+  return { history, names, kind: 'redis', redis, close: () => history.close() };
 }

@@ -8,7 +8,8 @@ import { HISTORY_SIZE, type ChatMessage } from '../chat/chat-types';
 import { HistoryStore } from './history-store';
 import { NameRegistry, type NameClaim } from './name-registry';
 
-type RedisClient = ReturnType<typeof createClient>;
+/** A node-redis client. */
+export type RedisClient = ReturnType<typeof createClient>;
 
 /** Opens the Redis connection the chat stores share. */
 export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisClient> {
@@ -23,7 +24,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
 export class RedisHistoryStore extends HistoryStore {
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix = 'chat',
+    private readonly prefix = 'ws-chat',
   ) {
     super();
   }
@@ -59,7 +60,7 @@ export class RedisNameRegistry extends NameRegistry {
 
   constructor(
     private readonly redis: RedisClient,
-    prefix = 'chat',
+    prefix = 'ws-chat',
   ) {
     super();
     this.names = `${prefix}:names`;

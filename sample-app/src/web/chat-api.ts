@@ -5,19 +5,12 @@
  */
 import type { ControllerEvents } from 'ws-controllers/client';
 import type { ChatController } from '../chat/chat.controller';
-import type { ChannelDto, DirectMessageDto, SendMessageDto, TypingDto } from '../chat/chat.dto';
 import type { ChatMessage, DirectMessage, PresenceUpdate, TypingUpdate, Welcome } from '../chat/chat-types';
 
-/** What the page sends (the payload is each handler's second parameter, after the client). */
+/** What the page sends: event name -> controller method (its payload is the parameter after the client). */
 export type ChatEvents = ControllerEvents<
   ChatController,
-  {
-    join: { method: 'join'; payload: ChannelDto };
-    leave: { method: 'leave'; payload: ChannelDto };
-    message: { method: 'message'; payload: SendMessageDto };
-    'user-typing': { method: 'typing'; payload: TypingDto };
-    direct: { method: 'direct'; payload: DirectMessageDto };
-  }
+  { join: 'join'; leave: 'leave'; message: 'message'; 'user-typing': 'typing'; direct: 'direct' }
 >;
 
 /** What the server pushes. */
