@@ -47,7 +47,8 @@ test('the generated project and controller type-check, specs included', async ()
 
 test('npm test passes in the generated project, running the generated specs', async () => {
   const result = await run('npm', ['test', '--silent'], project);
-  expect(result.output).toMatch(/Tests:\s+10 passed, 10 total/);
+  // On failure, show the whole Jest output of the generated project.
+  if (!/Tests:\s+10 passed, 10 total/.test(result.output)) throw new Error(`npm test in the generated project:\n${result.output}`);
   expect(result.output).toContain('chat.controller.spec.ts');
   expect(result.output).toContain('game-room.controller.spec.ts');
   expect(result.code).toBe(0);
