@@ -23,7 +23,11 @@ export interface RedisAdapterOptions {
   requestTimeoutMs?: number;
   /** A node silent for this long is purged by the others (its clients vanish). @default 30000 */
   nodeTimeoutMs?: number;
-  /** How often a node proves it is alive (at most a third of `nodeTimeoutMs`). @default min(5000, nodeTimeoutMs / 3) */
+  /**
+   * How often a node proves it is alive; below `nodeTimeoutMs`, and a third of it or less leaves room
+   * for a missed beat (a node silent for `nodeTimeoutMs - heartbeatMs` is purged).
+   * @default min(5000, nodeTimeoutMs / 3)
+   */
   heartbeatMs?: number;
   /** Bound of the Redis command queue, offline queue included (past it commands fail fast). @default 10000 */
   maxQueuedCommands?: number;
@@ -49,8 +53,8 @@ export interface ResolvedRedisOptions {
 export function resolveRedisOptions(options: RedisAdapterOptions): ResolvedRedisOptions {
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? Math.min(5000, Math.floor(nodeTimeoutMs / 3));
-  if (!(heartbeatMs > 0) || heartbeatMs * 3 > nodeTimeoutMs) {
-    throw new RangeError(`RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and at most a third of nodeTimeoutMs (${nodeTimeoutMs})`);
+  if (!(heartbeatMs > 0) || heartbeatMs >= nodeTimeoutMs) {
+    throw new RangeError(`RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and below nodeTimeoutMs (${nodeTimeoutMs})`);
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   if (!(requestTimeoutMs > 0)) throw new RangeError('RedisAdapter: requestTimeoutMs must be positive');
