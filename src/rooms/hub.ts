@@ -48,7 +48,7 @@ export class Hub implements ConnectionHub, AdapterHost {
   /** Removes a connection and all its memberships (on close, or when its handshake was refused). */
   unregister(connection: Connection): void {
     for (const room of connection.rooms) this.removeMember(connection, room);
-    connection.rooms.clear();
+    connection.forgetRooms();
     if (this.clients.get(connection.id) === connection) {
       this.clients.delete(connection.id);
       this.cluster(this.adapter.clientDisconnected(connection.id), 'clientDisconnected');
@@ -65,7 +65,7 @@ export class Hub implements ConnectionHub, AdapterHost {
   async join(connection: Connection, room: string): Promise<void> {
     assertRoom(room);
     if (connection.rooms.has(room)) return;
-    connection.rooms.add(room);
+    connection.addRoom(room);
     let members = this.roomMembers.get(room);
     if (!members) {
       members = new Set();
@@ -76,7 +76,8 @@ export class Hub implements ConnectionHub, AdapterHost {
   }
 
   async leave(connection: Connection, room: string): Promise<void> {
-    if (!connection.rooms.delete(room)) return;
+    if (!connection.rooms.has(room)) return;
+    connection.removeRoom(room);
     this.removeMember(connection, room);
     if (connection.socket !== undefined) await this.adapter.left(connection.id, room);
   }

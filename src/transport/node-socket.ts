@@ -3,6 +3,7 @@
  * Node's `ws` WebSocket, extended with the core's socket interface (no wrapper object per client).
  */
 import WebSocket from 'ws';
+import type { Connection } from '../clients/connection';
 import type { PreparedFrame, TransportSocket } from './transport';
 
 /** A frame built once by `ws`'s own framer, shared by every recipient. */
@@ -42,6 +43,8 @@ function uncork(socket: NodeSocket): void {
 export class NodeSocket extends WebSocket implements TransportSocket {
   /** @internal Whether the net socket is corked until the end of this tick. */
   corked = false;
+  /** @internal The connection this socket serves (read by the transport's shared listeners). */
+  connection: Connection | undefined = undefined;
 
   /**
    * Corks the underlying net socket on the first write of a tick and uncorks it on the next tick:

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../app/logger';
 import type { Connection } from '../clients/connection';
 import type { ConnectionEngine } from '../engine/connection-engine';
@@ -34,6 +34,15 @@ export interface NodeWsTransportOptions {
   maxPingsPer10s?: number;
 }
 
+/** The per-socket listeners, shared by all sockets of a transport (`ws` calls them with the socket as `this`). */
+interface SocketListeners {
+  message(this: WebSocket, data: Buffer, isBinary: boolean): void;
+  close(this: WebSocket, code: number, reason: Buffer): void;
+  pong(this: WebSocket): void;
+  ping(this: WebSocket): void;
+  error(this: WebSocket, err: Error): void;
+}
+
 /** Serves WebSockets with `ws` on Node's HTTP server. */
 export class NodeWsTransport implements Transport {
   private wss?: WebSocketServer;
@@ -41,6 +50,9 @@ export class NodeWsTransport implements Transport {
   private ownsServer = false;
   private engine?: ConnectionEngine;
   private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
+  // One shared listener: a closure made inside onUpgrade would keep its whole scope (the request,
+  // its headers, the head buffer) alive for as long as the socket lives.
+  private readonly upgradeErrorListener = (err: Error): void => this.options.logger.debug({ err }, 'upgrade socket error');
 
   private readonly heartbeat: Heartbeat<NodeSocket>;
   private readonly pingGuard: PingGuard<NodeSocket>;
@@ -95,7 +107,7 @@ export class NodeWsTransport implements Transport {
     const engine = this.engine;
     if (!engine) return;
     // A peer resetting mid-handshake must never crash the process.
-    socket.on('error', (err) => this.options.logger.debug({ err }, 'upgrade socket error'));
+    socket.on('error', this.upgradeErrorListener);
     const problem = handshakeProblem(req);
     if (problem) return writeRefusal(socket, 400, 'BAD_HANDSHAKE', problem);
     const handshake = toHandshake(req);
@@ -121,23 +133,45 @@ export class NodeWsTransport implements Transport {
 
   private accept(ws: NodeSocket, connection: Connection): void {
     const engine = this.engine!;
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      engine.message(connection, isBinary ? data : data.toString(), isBinary);
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.heartbeat.delete(ws);
-      engine.closed(connection, code, reason.toString());
-    });
-    ws.on('pong', () => this.heartbeat.alive(ws));
-    if (this.pingGuard.enabled) {
-      ws.on('ping', () => {
-        if (!this.pingGuard.allow(ws)) ws.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
-      });
-    }
+    const listeners = (this.listeners ??= this.socketListeners(engine));
+    ws.connection = connection;
+    ws.on('message', listeners.message);
+    ws.on('close', listeners.close);
+    ws.on('pong', listeners.pong);
+    if (this.pingGuard.enabled) ws.on('ping', listeners.ping);
     this.heartbeat.add(ws);
-    ws.on('error', (err: Error) => this.options.logger.debug({ err, clientId: connection.id }, 'socket error'));
+    ws.on('error', listeners.error);
     engine.open(connection, ws);
   }
+
+  private listeners?: SocketListeners;
+
+  // Listeners shared by every socket (`this` is the socket, which knows its connection): closures
+  // per socket would cost five functions and a context for each of 10,000 idle connections.
+  private socketListeners(engine: ConnectionEngine): SocketListeners {
+    const { heartbeat, pingGuard } = this;
+    const logger = this.options.logger;
+    return {
+      message(data, isBinary) {
+        engine.message((this as NodeSocket).connection!, isBinary ? data : data.toString(), isBinary);
+      },
+      close(code, reason) {
+        heartbeat.delete(this as NodeSocket);
+        engine.closed((this as NodeSocket).connection!, code, reason.toString());
+      },
+      pong() {
+        heartbeat.alive(this as NodeSocket);
+      },
+      ping() {
+        if (!pingGuard.allow(this as NodeSocket)) this.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
+      },
+      error(err) {
+        logger.debug({ err, clientId: (this as NodeSocket).connection?.id }, 'socket error');
+      },
+    };
+
+  }
+
 
   async close(): Promise<void> {
     const server = this.httpServer;
