@@ -55,9 +55,15 @@ function publish(publisher: WebSocket): () => void {
   let next = 0;
   const text = JSON.stringify({ text: 'hello, world!', n: 1000123 });
   publisher.on('message', () => {
-    if (!stopped) publisher.send(`{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`);
+    if (!stopped)
+      publisher.send(
+        `{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`,
+      );
   });
-  for (let i = 0; i < IN_FLIGHT; i++) publisher.send(`{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`);
+  for (let i = 0; i < IN_FLIGHT; i++)
+    publisher.send(
+      `{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`,
+    );
   return () => (stopped = true);
 }
 
@@ -65,7 +71,13 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const fmt = (xs: number[], digits = 0): string =>
   `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
 
-async function runCase(name: string, publisherNode: ChildNode, nodes: ChildNode[], redisPid: number | undefined, subscribers: WebSocket[]): Promise<number> {
+async function runCase(
+  name: string,
+  publisherNode: ChildNode,
+  nodes: ChildNode[],
+  redisPid: number | undefined,
+  subscribers: WebSocket[],
+): Promise<number> {
   let deliveries = 0;
   const count = (): void => void deliveries++;
   for (const ws of subscribers) ws.on('message', count);
@@ -113,7 +125,9 @@ async function main(): Promise<void> {
       await request(ws, 'join', 'bench');
       subscribers.push(ws);
     }
-    console.log(`redis-fanout: ${SUBSCRIBERS} subscribers on node B, ${IN_FLIGHT} emits in flight, ${WINDOWS} x ${WINDOW_MS / 1000} s windows (min / median / max)`);
+    console.log(
+      `redis-fanout: ${SUBSCRIBERS} subscribers on node B, ${IN_FLIGHT} emits in flight, ${WINDOWS} x ${WINDOW_MS / 1000} s windows (min / median / max)`,
+    );
     const cross = await runCase('cross', a, nodes, redisPid, subscribers);
     const local = await runCase('local', b, nodes, redisPid, subscribers);
     console.log(`cross-node / same-node throughput: ${(cross / local).toFixed(2)}`);

@@ -9,7 +9,9 @@ export class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE';
 
   constructor(operation: string) {
-    super(`Redis is unreachable: the cluster-wide ${operation}() cannot be answered (local clients keep working)`);
+    super(
+      `Redis is unreachable: the cluster-wide ${operation}() cannot be answered (local clients keep working)`,
+    );
     this.name = 'ClusterUnavailableError';
   }
 }

@@ -41,7 +41,12 @@ export class InboxCommands {
   /** Runs a command on the client's node; its result, or undefined when unknown or timed out. */
   async call(body: CommandBody, data?: string | Uint8Array): Promise<unknown> {
     const deadline = Date.now() + this.options.requestTimeoutMs;
-    const message: InboxMessage = { ...body, r: randomBytes(9).toString('base64url'), f: this.host.nodeId, x: deadline };
+    const message: InboxMessage = {
+      ...body,
+      r: randomBytes(9).toString('base64url'),
+      f: this.host.nodeId,
+      x: deadline,
+    };
     let text: string | undefined;
     if (typeof data === 'string') text = data;
     else if (data !== undefined) {
@@ -84,7 +89,10 @@ export class InboxCommands {
     const clientId = message.c ?? '';
     switch (message.t) {
       case 'send':
-        return this.host.sendLocal(clientId, message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''));
+        return this.host.sendLocal(
+          clientId,
+          message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''),
+        );
       case 'disconnect':
         return this.host.disconnectLocal(clientId, message.code, message.reason);
       case 'join':
@@ -107,7 +115,8 @@ export class InboxCommands {
       if (left <= 0) return false;
       if (!driver.ready && !(await driver.waitReady(left))) return false;
       try {
-        const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as string | null;
+        const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as
+          string | null;
         if (known === this.host.nodeId) return false; // a stale entry: the client already left this node
         const owner = known ?? (await this.locate(clientId, deadline));
         if (owner === undefined && !this.settling()) return false;
@@ -126,7 +135,16 @@ export class InboxCommands {
   private ack(message: InboxMessage, value: unknown): void {
     const fields = ['m', JSON.stringify({ t: 'ack', r: message.r, f: this.host.nodeId, v: value })];
     const deadline = message.x ?? Date.now() + this.options.requestTimeoutMs;
-    const args = ['XADD', this.keys.inbox(message.f), 'NOMKSTREAM', 'MAXLEN', '~', String(this.options.inboxMaxLength), '*', ...fields];
+    const args = [
+      'XADD',
+      this.keys.inbox(message.f),
+      'NOMKSTREAM',
+      'MAXLEN',
+      '~',
+      String(this.options.inboxMaxLength),
+      '*',
+      ...fields,
+    ];
     const attempt = async (): Promise<void> => {
       while (Date.now() < deadline) {
         try {

@@ -43,7 +43,16 @@ export class InboxReader {
       }
       let reply: unknown;
       try {
-        reply = await this.driver.blocking(['XREAD', 'COUNT', '256', 'BLOCK', String(this.blockMs), 'STREAMS', this.key, this.lastId]);
+        reply = await this.driver.blocking([
+          'XREAD',
+          'COUNT',
+          '256',
+          'BLOCK',
+          String(this.blockMs),
+          'STREAMS',
+          this.key,
+          this.lastId,
+        ]);
       } catch (error) {
         if (this.stopped) return;
         this.onError(error);
@@ -78,8 +87,10 @@ export function parseXRead(reply: unknown): Array<[string, EntryFields]> {
       if (!Array.isArray(entry)) continue;
       const [id, list] = entry as [unknown, unknown];
       const fields: EntryFields = {};
-      if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) fields[String(list[i])] = String(list[i + 1]);
-      else if (list && typeof list === 'object') for (const [k, v] of Object.entries(list)) fields[k] = String(v);
+      if (Array.isArray(list))
+        for (let i = 0; i + 1 < list.length; i += 2) fields[String(list[i])] = String(list[i + 1]);
+      else if (list && typeof list === 'object')
+        for (const [k, v] of Object.entries(list)) fields[k] = String(v);
       out.push([String(id), fields]);
     }
   }

@@ -13,7 +13,10 @@ export interface NodeRedisClient {
   connect(): Promise<unknown>;
   duplicate(): NodeRedisClient;
   sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
-  subscribe(channels: string | string[], listener: (message: string, channel: string) => unknown): Promise<unknown>;
+  subscribe(
+    channels: string | string[],
+    listener: (message: string, channel: string) => unknown,
+  ): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   destroy(): void;
@@ -41,7 +44,11 @@ export class NodeRedisDriver implements RedisDriver {
   constructor(source: NodeRedisSource) {
     if ('client' in source) {
       const client = source.client as Partial<NodeRedisClient>;
-      if (typeof client.sendCommand !== 'function' || typeof client.duplicate !== 'function' || !('isReady' in client)) {
+      if (
+        typeof client.sendCommand !== 'function' ||
+        typeof client.duplicate !== 'function' ||
+        !('isReady' in client)
+      ) {
         throw new TypeError(
           "RedisAdapter: `client` must be a node-redis client (createClient() from 'redis'); for another library implement `RedisDriver` and pass it as `driver`",
         );
@@ -94,7 +101,10 @@ export class NodeRedisDriver implements RedisDriver {
     return this.block.sendCommand(args);
   }
 
-  async subscribe(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void> {
+  async subscribe(
+    channels: readonly string[],
+    listener: (message: string, channel: string) => void,
+  ): Promise<void> {
     await this.sub.subscribe([...channels], listener);
   }
 

@@ -56,7 +56,11 @@ export class NodeRegistry {
     clearInterval(this.timer);
     this.timer = undefined;
     if (!this.driver.ready) return;
-    await withTimeout(this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']), 1000, 'leave');
+    await withTimeout(
+      this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']),
+      1000,
+      'leave',
+    );
   }
 
   /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */
@@ -92,7 +96,8 @@ export class NodeRegistry {
     try {
       do {
         this.again = false;
-        if (this.timer !== undefined && this.driver.ready) await this.beat().catch((error: unknown) => this.events.failed('heartbeat', error));
+        if (this.timer !== undefined && this.driver.ready)
+          await this.beat().catch((error: unknown) => this.events.failed('heartbeat', error));
       } while (this.again);
     } finally {
       this.ticking = false;
@@ -102,7 +107,14 @@ export class NodeRegistry {
   private async beat(): Promise<void> {
     const { keys, host, options } = this;
     const reply = (await withTimeout(
-      this.driver.command(['EVAL', HEARTBEAT_SCRIPT, '0', keys.prefix, host.nodeId, String(options.staleAfterMs)]),
+      this.driver.command([
+        'EVAL',
+        HEARTBEAT_SCRIPT,
+        '0',
+        keys.prefix,
+        host.nodeId,
+        String(options.staleAfterMs),
+      ]),
       options.requestTimeoutMs,
       'heartbeat',
     )) as [number, string[], string[]];
@@ -134,7 +146,11 @@ export class NodeRegistry {
       commands.push(['HSET', keys.clients, ...chunk.flatMap((id) => [id, host.nodeId])]);
       commands.push(['SADD', keys.nodeClients(host.nodeId), ...chunk]);
     }
-    await withTimeout(Promise.all(commands.map((args) => this.driver.command(args))), this.options.requestTimeoutMs, 'rebuild');
+    await withTimeout(
+      Promise.all(commands.map((args) => this.driver.command(args))),
+      this.options.requestTimeoutMs,
+      'rebuild',
+    );
   }
 
   private async write(commands: string[][]): Promise<void> {
@@ -143,7 +159,11 @@ export class NodeRegistry {
       return;
     }
     try {
-      await withTimeout(Promise.all(commands.map((args) => this.driver.command(args))), this.options.requestTimeoutMs, 'registry write');
+      await withTimeout(
+        Promise.all(commands.map((args) => this.driver.command(args))),
+        this.options.requestTimeoutMs,
+        'registry write',
+      );
     } catch (error) {
       this.dirty = true;
       this.events.failed('registry write', error);

@@ -54,7 +54,9 @@ export function resolveRedisOptions(options: RedisAdapterOptions): ResolvedRedis
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? Math.min(5000, Math.floor(nodeTimeoutMs / 3));
   if (!(heartbeatMs > 0) || heartbeatMs >= nodeTimeoutMs) {
-    throw new RangeError(`RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and below nodeTimeoutMs (${nodeTimeoutMs})`);
+    throw new RangeError(
+      `RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and below nodeTimeoutMs (${nodeTimeoutMs})`,
+    );
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   if (!(requestTimeoutMs > 0)) throw new RangeError('RedisAdapter: requestTimeoutMs must be positive');

@@ -24,7 +24,12 @@ export class PendingRequests {
   }
 
   /** Waits for one reply per node in `nodes`, or until `stop(value)` is true, or the timeout. */
-  gather(id: string, nodes: Iterable<string>, timeoutMs: number, stop?: (value: unknown) => boolean): Promise<Map<string, unknown>> {
+  gather(
+    id: string,
+    nodes: Iterable<string>,
+    timeoutMs: number,
+    stop?: (value: unknown) => boolean,
+  ): Promise<Map<string, unknown>> {
     return new Promise((resolve) => {
       const waiting = new Set(nodes);
       const replies = new Map<string, unknown>();

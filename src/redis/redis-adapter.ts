@@ -14,8 +14,7 @@
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
 import { silentLogger, type Logger } from '../app/logger';
-import { randomBytes } from 'node:crypto';
-import { ClusterUnavailableError } from './errors';
+import { ClusterQueries } from './cluster-queries';
 import { InboxCommands } from './inbox-commands';
 import { InboxReader } from './inbox-reader';
 import { RedisKeys } from './keys';
@@ -24,7 +23,14 @@ import { NodeRegistry } from './node-registry';
 import { resolveRedisOptions, type RedisAdapterOptions, type ResolvedRedisOptions } from './options';
 import { PendingRequests } from './pending-requests';
 import { withTimeout, type RedisDriver } from './redis-driver';
-import { decodeBroadcast, encodeBroadcast, parseJson, type QueryKind, type ReplyMessage, type RequestMessage } from './wire';
+import {
+  decodeBroadcast,
+  encodeBroadcast,
+  parseJson,
+  type QueryKind,
+  type ReplyMessage,
+  type RequestMessage,
+} from './wire';
 
 const WARN_EVERY_MS = 5000;
 
@@ -38,6 +44,7 @@ export class RedisAdapter implements Adapter {
   private host!: AdapterHost;
   private registry!: NodeRegistry;
   private commands!: InboxCommands;
+  private queries!: ClusterQueries;
   private reader: InboxReader | undefined;
   private closed = false;
   private readonly lastWarned = new Map<string, number>();
@@ -50,7 +57,10 @@ export class RedisAdapter implements Adapter {
       new NodeRedisDriver(
         settings.client
           ? { client: settings.client }
-          : { url: settings.url ?? 'redis://127.0.0.1:6379', maxQueuedCommands: this.options.maxQueuedCommands },
+          : {
+              url: settings.url ?? 'redis://127.0.0.1:6379',
+              maxQueuedCommands: this.options.maxQueuedCommands,
+            },
       );
     // Attached before anything can fail, so no connection error is ever unhandled.
     this.driver.onError((error) => this.warn('connection', 'Redis connection error', error));
@@ -73,40 +83,47 @@ export class RedisAdapter implements Adapter {
 
   async init(host: AdapterHost): Promise<void> {
     this.host = host;
-    this.logger = this.settings.logger === false ? silentLogger : (this.settings.logger ?? host.logger ?? silentLogger);
+    this.logger =
+      this.settings.logger === false ? silentLogger : (this.settings.logger ?? host.logger ?? silentLogger);
     const { keys, options } = this;
     this.registry = new NodeRegistry(this.driver, keys, host, options, {
       peerGone: (node) => this.pending.nodeGone(node),
-      announced: () => this.notice({ t: 'hello', f: host.nodeId }),
+      announced: () => this.queries.notice({ t: 'hello', f: host.nodeId }),
       purged: (nodes) => {
         this.logger.warn({ nodes }, 'RedisAdapter purged nodes that stopped heartbeating');
-        this.notice({ t: 'gone', f: host.nodeId, n: nodes });
+        this.queries.notice({ t: 'gone', f: host.nodeId, n: nodes });
       },
       failed: (what, error) => this.warn(what, `Redis ${what} failed`, error),
     });
+    const warn = (kind: string, message: string, error?: unknown): void => this.warn(kind, message, error);
+    this.queries = new ClusterQueries(this.driver, keys, host, options, this.pending, this.registry, warn);
     this.commands = new InboxCommands(
       this.driver,
       keys,
       host,
       options,
       this.pending,
-      (id, deadline) => this.locate(id, deadline),
+      (id, deadline) => this.queries.locate(id, deadline),
       () => Date.now() < this.registry.settlingUntil,
       (what, error) => this.warn(what, `RedisAdapter ${what} failed`, error),
     );
     await this.driver.connect(options.requestTimeoutMs);
     try {
       this.driver.onReady(() => this.registry.invalidate());
-      await this.driver.subscribe([keys.broadcastChannel, keys.requestChannel, keys.replyChannel(host.nodeId)], (message, channel) =>
-        this.onMessage(message, channel),
+      await this.driver.subscribe(
+        [keys.broadcastChannel, keys.requestChannel, keys.replyChannel(host.nodeId)],
+        (message, channel) => this.onMessage(message, channel),
       );
       await this.registry.start();
     } catch (error) {
       await this.driver.close();
       throw error;
     }
-    this.reader = new InboxReader(this.driver, keys.inbox(host.nodeId), (fields) => this.commands.handle(fields), (error) =>
-      this.warn('inbox', 'RedisAdapter inbox read failed', error),
+    this.reader = new InboxReader(
+      this.driver,
+      keys.inbox(host.nodeId),
+      (fields) => this.commands.handle(fields),
+      (error) => this.warn('inbox', 'RedisAdapter inbox read failed', error),
     );
     this.reader.start();
   }
@@ -133,7 +150,15 @@ export class RedisAdapter implements Adapter {
       return;
     }
     try {
-      await withTimeout(this.driver.command(['PUBLISH', this.keys.broadcastChannel, encodeBroadcast(this.host.nodeId, packet)]), this.options.requestTimeoutMs, 'PUBLISH');
+      await withTimeout(
+        this.driver.command([
+          'PUBLISH',
+          this.keys.broadcastChannel,
+          encodeBroadcast(this.host.nodeId, packet),
+        ]),
+        this.options.requestTimeoutMs,
+        'PUBLISH',
+      );
     } catch (error) {
       this.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error);
     }
@@ -174,38 +199,16 @@ export class RedisAdapter implements Adapter {
 
   async count(path?: string): Promise<number> {
     let total = this.host.localIds(path).length;
-    for (const value of (await this.query('count', path)).values()) if (typeof value === 'number') total += value;
+    for (const value of (await this.queries.query('count', path)).values())
+      if (typeof value === 'number') total += value;
     return total;
   }
 
   private async gatherLists(kind: QueryKind, arg: string | undefined, local: string[]): Promise<string[]> {
     const all = [...local];
-    for (const value of (await this.query(kind, arg)).values()) if (Array.isArray(value)) all.push(...(value as string[]));
+    for (const value of (await this.queries.query(kind, arg)).values())
+      if (Array.isArray(value)) all.push(...(value as string[]));
     return all;
-  }
-
-  private async locate(clientId: string, deadline: number): Promise<string | undefined> {
-    const replies = await this.query('locate', clientId, Math.max(1, deadline - Date.now()), (found) => found === true);
-    for (const [node, found] of replies) if (found === true) return node;
-    return undefined;
-  }
-
-  // Asks every live peer; resolves with one reply per peer, or what arrived by the timeout.
-  private async query(kind: QueryKind, arg: string | undefined, timeoutMs = this.options.requestTimeoutMs, stop?: (value: unknown) => boolean): Promise<Map<string, unknown>> {
-    const peers = this.registry.peers;
-    if (peers.size === 0) return new Map();
-    if (!this.driver.ready) throw new ClusterUnavailableError(kind);
-    const id = randomBytes(9).toString('base64url');
-    const replies = this.pending.gather(id, peers, timeoutMs, stop);
-    const request: RequestMessage = { t: 'query', k: kind, r: id, f: this.host.nodeId, a: arg };
-    try {
-      await withTimeout(this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify(request)]), timeoutMs, 'PUBLISH');
-    } catch {
-      this.pending.cancel(id);
-      await replies;
-      throw new ClusterUnavailableError(kind);
-    }
-    return replies;
   }
 
   // ---- incoming pub/sub ----------------------------------------------------------------------
@@ -217,7 +220,7 @@ export class RedisAdapter implements Adapter {
         if (decoded && decoded.nodeId !== this.host.nodeId) this.host.deliverLocal(decoded.packet);
       } else if (channel === this.keys.requestChannel) {
         const request = parseJson<RequestMessage>(message);
-        if (request && request.f !== this.host.nodeId) this.onRequest(request);
+        if (request && request.f !== this.host.nodeId) this.queries.onRequest(request);
       } else {
         const reply = parseJson<ReplyMessage>(message);
         if (reply) this.pending.reply(reply.r, reply.f, reply.v);
@@ -225,49 +228,6 @@ export class RedisAdapter implements Adapter {
     } catch (error) {
       this.warn('message', 'RedisAdapter could not handle a message from Redis', error);
     }
-  }
-
-  private onRequest(request: RequestMessage): void {
-    const { registry, host } = this;
-    switch (request.t) {
-      case 'hello':
-        registry.peers.add(request.f);
-        return;
-      case 'bye':
-        registry.peers.delete(request.f);
-        this.pending.nodeGone(request.f);
-        return;
-      case 'gone':
-        for (const node of request.n) {
-          if (node === host.nodeId) registry.invalidate(); // purged while paused: register again
-          else if (registry.peers.delete(node)) this.pending.nodeGone(node);
-        }
-        return;
-      case 'query': {
-        registry.peers.add(request.f);
-        const reply: ReplyMessage = { r: request.r, f: host.nodeId, v: this.answer(request.k, request.a) };
-        this.driver.command(['PUBLISH', this.keys.replyChannel(request.f), JSON.stringify(reply)]).catch((error: unknown) => this.warn('reply', 'Redis PUBLISH of a reply failed', error));
-      }
-    }
-  }
-
-  private answer(kind: QueryKind, arg: string | undefined): unknown {
-    const { host } = this;
-    switch (kind) {
-      case 'members':
-        return host.localMembers(arg ?? '');
-      case 'ids':
-        return host.localIds(arg);
-      case 'count':
-        return host.localIds(arg).length;
-      case 'locate':
-        return host.localRoomsOf(arg ?? '') !== undefined;
-    }
-  }
-
-  private notice(message: RequestMessage): void {
-    if (!this.driver.ready) return;
-    this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify(message)]).catch((error: unknown) => this.warn('notice', 'Redis PUBLISH failed', error));
   }
 
   // ---- shutdown ------------------------------------------------------------------------------
@@ -278,9 +238,22 @@ export class RedisAdapter implements Adapter {
     if (this.host === undefined) return this.driver.close();
     try {
       await this.registry.stop();
-      if (this.driver.ready) await withTimeout(this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify({ t: 'bye', f: this.host.nodeId })]), 1000, 'bye');
+      if (this.driver.ready)
+        await withTimeout(
+          this.driver.command([
+            'PUBLISH',
+            this.keys.requestChannel,
+            JSON.stringify({ t: 'bye', f: this.host.nodeId }),
+          ]),
+          1000,
+          'bye',
+        );
     } catch (error) {
-      this.warn('close', 'RedisAdapter could not remove this node from Redis (the others will purge it)', error);
+      this.warn(
+        'close',
+        'RedisAdapter could not remove this node from Redis (the others will purge it)',
+        error,
+      );
     }
     this.pending.settleAll();
     const reading = this.reader?.stop();

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { RedisAdapter, type RedisAdapterOptions } from 'ws-controllers/redis';
 import type { TestSocket } from '../support/ws-test-client';
-import { channelsOf, eventually, keysOf, openClient, redisCommand, startNode } from './support/cluster-helpers';
+import {
+  channelsOf,
+  eventually,
+  keysOf,
+  openClient,
+  redisCommand,
+  startNode,
+} from './support/cluster-helpers';
 import { FakeHost } from './support/fake-host';
 import { describeRedis, freePort, RedisServer } from './support/redis-server';
 
@@ -22,8 +29,17 @@ describeRedis('Redis adapter: what it leaves behind', () => {
     const b = new RedisAdapter({ url: redis.url, keyPrefix, logger: false });
     await a.init(hostA);
     await b.init(hostB);
-    const baselineKeys = [`${keyPrefix}:inbox:${hostA.nodeId}`, `${keyPrefix}:inbox:${hostB.nodeId}`, `${keyPrefix}:nodes`].sort();
-    const baselineChannels = [`${keyPrefix}#broadcast`, `${keyPrefix}#request`, `${keyPrefix}#reply:${hostA.nodeId}`, `${keyPrefix}#reply:${hostB.nodeId}`].sort();
+    const baselineKeys = [
+      `${keyPrefix}:inbox:${hostA.nodeId}`,
+      `${keyPrefix}:inbox:${hostB.nodeId}`,
+      `${keyPrefix}:nodes`,
+    ].sort();
+    const baselineChannels = [
+      `${keyPrefix}#broadcast`,
+      `${keyPrefix}#request`,
+      `${keyPrefix}#reply:${hostA.nodeId}`,
+      `${keyPrefix}#reply:${hostB.nodeId}`,
+    ].sort();
     expect(await keysOf(redis.url, keyPrefix)).toEqual(baselineKeys);
 
     let next = 0;
@@ -50,10 +66,18 @@ describeRedis('Redis adapter: what it leaves behind', () => {
     expect(b.pendingRequests).toBe(0);
     expect(await b.ids()).toEqual([]);
     // Inboxes are trimmed as they are read.
-    await eventually(async () => {
-      const lengths = await redisCommand<number>(redis.url, ['XLEN', `${keyPrefix}:inbox:${hostA.nodeId}`], ['XLEN', `${keyPrefix}:inbox:${hostB.nodeId}`]);
-      return lengths.every((n) => n <= 1);
-    }, 2000, 'inboxes trimmed');
+    await eventually(
+      async () => {
+        const lengths = await redisCommand<number>(
+          redis.url,
+          ['XLEN', `${keyPrefix}:inbox:${hostA.nodeId}`],
+          ['XLEN', `${keyPrefix}:inbox:${hostB.nodeId}`],
+        );
+        return lengths.every((n) => n <= 1);
+      },
+      2000,
+      'inboxes trimmed',
+    );
 
     await Promise.all([a.close(), b.close()]);
     expect(await keysOf(redis.url, keyPrefix)).toEqual([]);
@@ -71,7 +95,13 @@ describeRedis('Redis adapter: what it leaves behind', () => {
       await client.close();
     }
     await eventually(async () => (await a.clients.count()) === 0, 3000, 'every client gone');
-    expect(await keysOf(redis.url, keyPrefix)).toEqual([`${keyPrefix}:inbox:${a.adapter.nodeId}`, `${keyPrefix}:inbox:${b.adapter.nodeId}`, `${keyPrefix}:nodes`].sort());
+    expect(await keysOf(redis.url, keyPrefix)).toEqual(
+      [
+        `${keyPrefix}:inbox:${a.adapter.nodeId}`,
+        `${keyPrefix}:inbox:${b.adapter.nodeId}`,
+        `${keyPrefix}:nodes`,
+      ].sort(),
+    );
     await Promise.all([a.app.close(), b.app.close()]);
     expect(await keysOf(redis.url, keyPrefix)).toEqual([]);
   });
@@ -86,7 +116,9 @@ describeRedis('Redis adapter: what it leaves behind', () => {
     await b.app.close();
     expect(await a.clients.ids()).toEqual([]);
     expect(await a.clients.send(onB.id, 'gone')).toBe(false);
-    expect(await keysOf(redis.url, keyPrefix)).toEqual([`${keyPrefix}:inbox:${a.adapter.nodeId}`, `${keyPrefix}:nodes`].sort());
+    expect(await keysOf(redis.url, keyPrefix)).toEqual(
+      [`${keyPrefix}:inbox:${a.adapter.nodeId}`, `${keyPrefix}:nodes`].sort(),
+    );
     await a.app.close();
   });
 
@@ -95,7 +127,8 @@ describeRedis('Redis adapter: what it leaves behind', () => {
     const a = await startNode({ url: redis.url, keyPrefix });
     const b = await startNode({ url: redis.url, keyPrefix });
     const sockets: TestSocket[] = [];
-    for (let i = 0; i < 30; i++) await (await openClient(i % 2 ? a.app.port : b.app.port, sockets)).request('join', 'big');
+    for (let i = 0; i < 30; i++)
+      await (await openClient(i % 2 ? a.app.port : b.app.port, sockets)).request('join', 'big');
     const publishes = async (): Promise<number> => {
       const [info] = await redisCommand<string>(redis.url, ['INFO', 'commandstats']);
       return Number(/cmdstat_publish:calls=(\d+)/.exec(info ?? '')?.[1] ?? 0);
@@ -128,17 +161,26 @@ describeRedis('Redis adapter: what it leaves behind', () => {
 
   test('start-up fails with a clear error when Redis cannot be reached', async () => {
     const port = await freePort();
-    const adapter = new RedisAdapter({ url: `redis://127.0.0.1:${port}`, requestTimeoutMs: 500, logger: false });
+    const adapter = new RedisAdapter({
+      url: `redis://127.0.0.1:${port}`,
+      requestTimeoutMs: 500,
+      logger: false,
+    });
     await expect(adapter.init(new FakeHost())).rejects.toThrow(/could not reach Redis/);
     await adapter.close();
   });
 
   test('a client that is not a node-redis client is refused with a clear error', () => {
-    const notNodeRedis = { call: () => Promise.resolve(), status: 'ready' } as unknown as RedisAdapterOptions['client'];
+    const notNodeRedis = {
+      call: () => Promise.resolve(),
+      status: 'ready',
+    } as unknown as RedisAdapterOptions['client'];
     expect(() => new RedisAdapter({ client: notNodeRedis })).toThrow(/must be a node-redis client/);
   });
 
   test('timing options that cannot purge within the node timeout are refused', () => {
-    expect(() => new RedisAdapter({ url: redis.url, nodeTimeoutMs: 1000, heartbeatMs: 1000 })).toThrow(RangeError);
+    expect(() => new RedisAdapter({ url: redis.url, nodeTimeoutMs: 1000, heartbeatMs: 1000 })).toThrow(
+      RangeError,
+    );
   });
 });

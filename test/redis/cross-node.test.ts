@@ -36,10 +36,14 @@ describeRedis('Redis adapter: commands to a client on another node', () => {
 
   test('many sends by id to one remote client arrive once each and in order', async () => {
     const onB = await openClient(b.app.port, sockets);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => a.clients.send(onB.id, 'seq', i)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => a.clients.send(onB.id, 'seq', i)),
+    );
     expect(results.every(Boolean)).toBe(true);
     await onB.waitFor((m) => m.event === 'seq' && m.payload === 199);
-    expect(onB.received.filter((m) => m.event === 'seq').map((m) => m.payload)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(onB.received.filter((m) => m.event === 'seq').map((m) => m.payload)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     expect(a.adapter.pendingRequests).toBe(0);
   });
 

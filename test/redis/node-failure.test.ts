@@ -1,6 +1,13 @@
 import type { TestSocket } from '../support/ws-test-client';
 import { startChildNode, type ChildNode } from './support/child-node-process';
-import { eventually, keysOf, openClient, redisCommand, startNode, type RedisNode } from './support/cluster-helpers';
+import {
+  eventually,
+  keysOf,
+  openClient,
+  redisCommand,
+  startNode,
+  type RedisNode,
+} from './support/cluster-helpers';
 import { describeRedis, RedisServer } from './support/redis-server';
 
 // Small bounds so the tests run in seconds; the defaults are 30 s and 5 s.
@@ -42,14 +49,22 @@ describeRedis('Redis adapter: nodes that die or stall', () => {
 
     child.signal('SIGKILL');
     const killedAt = Date.now();
-    const purged = async (): Promise<boolean> => (await redisCommand(redis.url, ['ZSCORE', `${prefix}:nodes`, child.nodeId]))[0] === null;
+    const purged = async (): Promise<boolean> =>
+      (await redisCommand(redis.url, ['ZSCORE', `${prefix}:nodes`, child.nodeId]))[0] === null;
     await eventually(purged, nodeTimeoutMs + 1500, 'purge of the killed node');
     expect(Date.now() - killedAt).toBeLessThanOrEqual(nodeTimeoutMs + 1500);
     expect(await local.clients.ids()).toEqual([here.id]);
 
     expect(await local.rooms.members('k')).toEqual([]);
     expect(await local.clients.send(there.id, 'hello')).toBe(false);
-    expect(await keysOf(redis.url, prefix)).toEqual([`${prefix}:clients`, `${prefix}:inbox:${local.adapter.nodeId}`, `${prefix}:node:${local.adapter.nodeId}:clients`, `${prefix}:nodes`].sort());
+    expect(await keysOf(redis.url, prefix)).toEqual(
+      [
+        `${prefix}:clients`,
+        `${prefix}:inbox:${local.adapter.nodeId}`,
+        `${prefix}:node:${local.adapter.nodeId}:clients`,
+        `${prefix}:nodes`,
+      ].sort(),
+    );
     const [owner] = await redisCommand(redis.url, ['HGET', `${prefix}:clients`, there.id]);
     expect(owner).toBeNull();
     expect(local.adapter.pendingRequests).toBe(0);
@@ -70,7 +85,11 @@ describeRedis('Redis adapter: nodes that die or stall', () => {
     expect(local.adapter.pendingRequests).toBe(0);
 
     // Purged after the node timeout...
-    await eventually(async () => (await redisCommand(redis.url, ['ZSCORE', `${prefix}:nodes`, child.nodeId]))[0] === null, nodeTimeoutMs + 1500, 'purge of the paused node');
+    await eventually(
+      async () => (await redisCommand(redis.url, ['ZSCORE', `${prefix}:nodes`, child.nodeId]))[0] === null,
+      nodeTimeoutMs + 1500,
+      'purge of the paused node',
+    );
     expect(await local.clients.ids()).toEqual([here.id]);
 
     // ...and back once it resumes: registered again, with its client and its memberships.

@@ -25,7 +25,13 @@ describeRedis('Redis adapter: Redis stopped and restarted under traffic', () => 
   beforeEach(async () => {
     prefix = `restart-${++run}`;
     sockets = [];
-    const options = { url: redis.url, keyPrefix: prefix, heartbeatMs: 200, nodeTimeoutMs: 3000, requestTimeoutMs: 3000 };
+    const options = {
+      url: redis.url,
+      keyPrefix: prefix,
+      heartbeatMs: 200,
+      nodeTimeoutMs: 3000,
+      requestTimeoutMs: 3000,
+    };
     a = await startNode(options);
     b = await startNode(options);
   });
@@ -54,7 +60,11 @@ describeRedis('Redis adapter: Redis stopped and restarted under traffic', () => 
     })();
 
     await redis.stop();
-    await eventually(() => !a.adapter.isConnected() && !b.adapter.isConnected(), 3000, 'both nodes seeing Redis down');
+    await eventually(
+      () => !a.adapter.isConnected() && !b.adapter.isConnected(),
+      3000,
+      'both nodes seeing Redis down',
+    );
     // Local delivery never waits on Redis: an emit resolves and reaches the local member at once.
     const before = n;
     await a.rooms.to('r').emit('local-only', 'x');
@@ -67,11 +77,20 @@ describeRedis('Redis adapter: Redis stopped and restarted under traffic', () => 
     await redis.start(); // empty: the registry is gone
     // Cluster delivery resumes within a few seconds...
     const resumedFrom = n;
-    await onB.waitFor((m) => m.event === 'tick' && (m.payload as number) > resumedFrom, 5000, 'ticks on node B again');
+    await onB.waitFor(
+      (m) => m.event === 'tick' && (m.payload as number) > resumedFrom,
+      5000,
+      'ticks on node B again',
+    );
     stopTraffic = true;
     await traffic;
     // ...and the registry is rebuilt from the nodes' own state.
-    await eventually(async () => (await redisCommand(redis.url, ['HGET', `${prefix}:clients`, onB.id]))[0] === b.adapter.nodeId, 5000, 'registry rebuilt');
+    await eventually(
+      async () =>
+        (await redisCommand(redis.url, ['HGET', `${prefix}:clients`, onB.id]))[0] === b.adapter.nodeId,
+      5000,
+      'registry rebuilt',
+    );
     expect((await a.rooms.members('r')).sort()).toEqual([onA.id, onB.id].sort());
     expect(await a.clients.send(onB.id, 'direct', 1)).toBe(true);
     expect((await onB.next('direct')).payload).toBe(1);

@@ -16,9 +16,18 @@ export interface ChildNode {
 
 /** Starts a node in a child process with these adapter options. */
 export function startChildNode(options: RedisAdapterOptions): Promise<ChildNode> {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'ts-hook.js'), path.join(__dirname, 'child-node.ts'), JSON.stringify(options)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      path.join(__dirname, 'ts-hook.js'),
+      path.join(__dirname, 'child-node.ts'),
+      JSON.stringify(options),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -30,7 +39,8 @@ export function startChildNode(options: RedisAdapterOptions): Promise<ChildNode>
       child.kill('SIGKILL');
       reject(error);
     };
-    const onExit = (code: number | null): void => fail(new Error(`child node exited with ${code}: ${stderr}`));
+    const onExit = (code: number | null): void =>
+      fail(new Error(`child node exited with ${code}: ${stderr}`));
     child.once('exit', onExit);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

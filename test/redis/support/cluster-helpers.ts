@@ -29,7 +29,11 @@ export async function openClient(port: number, sockets: TestSocket[]): Promise<T
 }
 
 /** Polls `condition` every 25 ms until it holds; throws after `timeoutMs`. */
-export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+export async function eventually(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;

@@ -15,7 +15,9 @@ export function describeRedis(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
-  console.warn(`\n!!! SKIPPED "${name}": redis-server is not installed (set REQUIRE_REDIS=1 to make this a failure) !!!\n`);
+  console.warn(
+    `\n!!! SKIPPED "${name}": redis-server is not installed (set REQUIRE_REDIS=1 to make this a failure) !!!\n`,
+  );
   describe.skip(name, body);
 }
 
@@ -45,15 +47,21 @@ export class RedisServer {
   /** Starts it (on a new free port the first time, on the same port after a stop); no-op while running. */
   async start(): Promise<void> {
     if (this.child) return; // already running
-    if (!redisInstalled) throw new Error('redis-server is not installed (REQUIRE_REDIS=1 makes this a failure)');
+    if (!redisInstalled)
+      throw new Error('redis-server is not installed (REQUIRE_REDIS=1 makes this a failure)');
     if (this.port === 0) this.port = await freePort();
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.child = child;
     const deadline = Date.now() + 10_000;
     while (!(await ping(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`redis-server did not start on port ${this.port}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

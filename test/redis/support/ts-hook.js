@@ -13,7 +13,8 @@ const root = path.resolve(__dirname, '../../..');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'ws-controllers') request = path.join(root, 'src/index.ts');
-  else if (request.startsWith('ws-controllers/')) request = path.join(root, 'src', request.slice('ws-controllers/'.length), 'index.ts');
+  else if (request.startsWith('ws-controllers/'))
+    request = path.join(root, 'src', request.slice('ws-controllers/'.length), 'index.ts');
   return resolveFilename.call(this, request, ...rest);
 };
 
