@@ -73,4 +73,6 @@ export interface Adapter {
   count(path?: string): Promise<number>;
   /** Leaves the cluster and frees resources. */
   close(): Promise<void>;
+  /** Whether the adapter can reach the cluster now (used by `/readyz`); absent means always. */
+  isConnected?(): boolean;
 }

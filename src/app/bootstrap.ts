@@ -11,6 +11,7 @@ import { ConnectionEngine } from '../engine/connection-engine';
 import { resolveDeflate } from '../hardening/deflate';
 import { createHardening } from '../hardening/hardening';
 import { readClassMetadata } from '../metadata/reflection';
+import { createObservability } from '../observability/observability';
 import { RequestPipeline } from '../pipeline/request-pipeline';
 import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
@@ -26,11 +27,12 @@ type Class = new (...args: never[]) => unknown;
 export async function bootstrap(module: Class, options: BootstrapOptions = {}): Promise<WsApp> {
   const settings = resolveOptions(options);
   const logger = resolveLogger(settings.logger);
+  const observability = createObservability(settings, logger);
   const graph = collectModuleGraph(module);
 
   const container = createAppContainer();
   const adapter = settings.adapter ?? new InMemoryAdapter();
-  const hub = new Hub(adapter, logger, settings.maxBufferedBytes);
+  const hub = new Hub(observability?.adapterView(adapter) ?? adapter, logger, settings.maxBufferedBytes);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
   const pipeline = new RequestPipeline(container, settings, logger);
@@ -40,21 +42,23 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
 
   const hardening = createHardening(settings);
   // Hardening wraps last (outermost) and gates first: limits and origin run before any user code.
-  const enhancers = [pipeline.enhancer, ...(settings.enhancers ?? []), ...hardening.enhancers];
+  // Metrics wrap outermost of all, so they count and time every message a handler was called for.
+  const enhancers = [pipeline.enhancer, ...(settings.enhancers ?? []), ...hardening.enhancers, ...(observability?.enhancers ?? [])];
   const routes = new RouteTable<CompiledController>();
   for (const type of graph.controllers) {
     const meta = readClassMetadata(type);
     if (!meta?.controller) throw new Error(`${type.name} is listed as a controller but has no @WebSocketController()`);
     container.registerSingleton(type as never);
     const instance = container.resolve(type as never) as object;
-    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers });
+    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers, onError: observability?.onError });
     routes.add(meta.controller.path, compiled, (existing) => existing.name);
   }
 
   const engine = new ConnectionEngine(routes, hub, logger, {
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
     gates: [...hardening.gates, ...(settings.gates ?? []), pipeline.gate],
-    observers: [...hardening.observers, ...(settings.observers ?? []), pipeline.observer],
+    observers: [...hardening.observers, ...(settings.observers ?? []), pipeline.observer, ...(observability?.observers ?? [])],
+    onError: observability?.onError,
     inFlight: hardening.inFlight,
   });
   const transport =
@@ -70,20 +74,28 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       maxPingsPer10s: settings.maxPingsPer10s,
     });
   hub.prepare = (text) => transport.prepare(text);
+  observability?.attach({ hub, engine, transport, adapter, routes: graph.controllers.map((c) => readClassMetadata(c)?.controller?.path ?? '/') });
   await adapter.init(hub);
   await transport.listen(engine);
 
   const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs);
   container.register(WsApp, { useValue: app });
+  if (observability) {
+    observability.started();
+    app.metricsSource = () => observability.metrics();
+  }
   logger.info(
-    { port: transport.port, routes: graph.controllers.map((c) => describeRoute(c)) },
+    { port: transport.port, routes: graph.controllers.map((c) => describeRoute(c)), endpoints: observability?.endpoints },
     `ws-controllers listening on port ${transport.port}`,
   );
   return app;
 }
 
-function describeRoute(type: Class): { path: string; controller: string; events: string[] } {
+function describeRoute(type: Class): { path: string; controller: string; events: string[]; handlers: string[] } {
   const meta = readClassMetadata(type);
-  const events = Object.values(meta?.handlers ?? {}).flatMap((h) => (h.kind === 'message' && h.event ? [h.event] : []));
-  return { path: meta?.controller?.path ?? '?', controller: type.name, events };
+  const handlers = Object.entries(meta?.handlers ?? {});
+  const events = handlers.flatMap(([, h]) => (h.kind === 'message' && h.event ? [h.event] : []));
+  // One line per handler, e.g. "message 'say' -> say()", "connect -> authenticate()".
+  const described = handlers.flatMap(([method, h]) => (h.kind ? [`${h.kind}${h.kind === 'message' ? ` '${h.event}'` : ''} -> ${method}()`] : []));
+  return { path: meta?.controller?.path ?? '?', controller: type.name, events, handlers: described };
 }

@@ -11,6 +11,7 @@ import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
 import type { InvokerEnhancer } from '../dispatch/compiled-controller';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import type { AdminOptions, HealthOptions, MetricsOptions } from '../observability/options';
 import type { PerMessageDeflateOptions } from '../hardening/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
@@ -46,6 +47,12 @@ export interface BootstrapOptions {
   gates?: UpgradeGate[];
   /** Lifecycle observers (used by metrics and the admin view). */
   observers?: EngineObserver[];
+  /** Prometheus metrics (needs `prom-client`): `true`, or `{ path: '/metrics', registry, prefix }`. @default off */
+  metrics?: boolean | MetricsOptions;
+  /** `/healthz` and `/readyz` on the app's HTTP server: `true`, or other paths. @default off */
+  health?: boolean | HealthOptions;
+  /** The live admin page, protected by a token: `{ path: '/admin', token }`. @default off */
+  admin?: AdminOptions;
   /** Providers registered after the module's own, so they replace them (used by `createTestingApp`). */
   overrides?: Provider[];
   /** Opt-in permessage-deflate (`true` or settings); off by default for memory safety. @default false */

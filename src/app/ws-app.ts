@@ -7,6 +7,7 @@ import type { Adapter } from '../adapter/adapter';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import type { ProviderToken } from '../metadata/types';
 import type { Transport } from '../transport/transport';
+import { METRICS_OFF } from '../observability/options';
 
 /** A running app: its port, server, providers, and `close()`. */
 export class WsApp {
@@ -35,6 +36,15 @@ export class WsApp {
   /** Resolves a provider (a singleton within this app). */
   get<T>(token: ProviderToken<T>): T {
     return this.container.resolve(token as Parameters<DependencyContainer['resolve']>[0]) as T;
+  }
+
+  /** @internal Set by bootstrap when `metrics` is on. */
+  metricsSource?: () => Promise<string>;
+
+  /** The Prometheus exposition text of this app's metrics (rejects when `metrics` is off). */
+  metrics(): Promise<string> {
+    if (!this.metricsSource) return Promise.reject(new Error(METRICS_OFF));
+    return this.metricsSource();
   }
 
   /**

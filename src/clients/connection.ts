@@ -18,7 +18,12 @@ export interface ConnectionHub {
   sendTo(clientId: string, data: string): Promise<boolean>;
   /** Called when a socket passes the slow-consumer limit. */
   readonly maxBufferedBytes: number;
+  /** Sees every text frame written to a socket (metrics); absent when unused. */
+  readonly onSend?: SendTap;
 }
+
+/** Told about a text frame written to `recipients` sockets. */
+export type SendTap = (text: string, recipients: number) => void;
 
 /** Fields fixed at handshake time. */
 export interface ConnectionInit {
@@ -146,6 +151,8 @@ export class Connection implements WsClient {
     const socket = this.socket;
     if (socket !== undefined && socket.readyState === ReadyState.OPEN) {
       socket.sendText(text);
+      const onSend = this.hub.onSend;
+      if (onSend !== undefined) onSend(text, 1);
       if (socket.bufferedAmount > this.hub.maxBufferedBytes) this.closeSlowConsumer(socket);
     } else if (socket === undefined && !this.closed) {
       (this.pending ??= []).push(text);

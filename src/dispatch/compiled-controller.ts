@@ -8,7 +8,7 @@ import type { Connection } from '../clients/connection';
 import type { Logger } from '../app/logger';
 import { getParamTypes } from '../metadata/reflection';
 import type { ClassMetadata, ControllerOptions, HandlerKind, HandlerMetadata } from '../metadata/types';
-import { encodeError } from './envelope';
+import { encodeError, type WireError } from './envelope';
 import { isUnexpected, toWireError } from './error-mapper';
 import { buildInvoker, isThenable, type Invoker } from './invoker';
 import { MessageHandler } from './message-handler';
@@ -34,11 +34,15 @@ export interface HandlerDescriptor {
 /** Wraps a compiled call (guards, middleware, interceptors...). Returns it unchanged when it adds nothing. */
 export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) => Invoker;
 
+/** Sees every handler failure as it goes to the client (metrics, admin view); absent when unused. */
+export type ErrorTap = (client: Connection, wire: WireError, error: unknown) => void;
+
 /** Settings a controller is compiled with. */
 export interface CompileSettings {
   validation: ValidatorOptions;
   logger: Logger;
   enhancers?: readonly InvokerEnhancer[];
+  onError?: ErrorTap;
 }
 
 /** A controller ready to serve its path. */
@@ -74,6 +78,7 @@ export function compileController(
   let rawHook: CompiledHook | undefined;
   let errorHook: CompiledHook | undefined;
   const logger = settings.logger;
+  const onError = settings.onError;
 
   const controller: CompiledController = {
     type,
@@ -93,11 +98,14 @@ export function compileController(
       if (isUnexpected(error)) {
         logger.error({ err: error, controller: type.name, event, clientId: client.id }, 'handler failed');
       }
-      client.sendText(encodeError(toWireError(error, event), id));
+      const wire = toWireError(error, event);
+      if (onError !== undefined) onError(client, wire, error);
+      client.sendText(encodeError(wire, id));
     },
     report(client, error, where) {
       notifyErrorHook(client, error, undefined);
       logger.error({ err: error, controller: type.name, hook: where, clientId: client.id }, `${where} handler failed`);
+      if (onError !== undefined) onError(client, toWireError(error, undefined), error);
     },
   };
 

@@ -5,8 +5,8 @@
  */
 import type { Logger } from '../app/logger';
 import { Connection } from '../clients/connection';
-import type { CompiledController } from '../dispatch/compiled-controller';
-import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope } from '../dispatch/envelope';
+import type { CompiledController, ErrorTap } from '../dispatch/compiled-controller';
+import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope, type WireError } from '../dispatch/envelope';
 import { isThenable } from '../dispatch/invoker';
 import { RawMessageData } from '../dispatch/raw-message';
 import type { RouteTable } from '../discovery/route-table';
@@ -46,6 +46,8 @@ export interface EngineSettings {
   observers?: readonly EngineObserver[];
   /** Handler calls still running; a shutdown waits for them (within its timeout) before closing sockets. */
   inFlight?: { idle(timeoutMs: number): Promise<unknown> };
+  /** Sees the errors the engine itself sends (unknown event, bad message). */
+  onError?: ErrorTap;
 }
 
 /** Close code and reason sent to every client when the app closes. */
@@ -86,7 +88,11 @@ export class ConnectionEngine {
   /** Decides an upgrade: route by path, then run the gates and `@OnConnect` hooks. */
   async upgrade(handshake: Handshake): Promise<UpgradeResult> {
     const result = await this.decide(handshake);
-    if (!result.accepted) for (const observer of this.observers) observer.refused?.(handshake, result.status, result.code);
+    if (!result.accepted) {
+      const { status, code, message } = result;
+      this.logger.info({ path: handshake.path, status, code, reason: message, remoteAddress: handshake.remoteAddress }, 'handshake refused');
+      for (const observer of this.observers) observer.refused?.(handshake, status, code);
+    }
     return result;
   }
 
@@ -129,10 +135,7 @@ export class ConnectionEngine {
   }
 
   private refusalFor(error: unknown, controller: CompiledController, connection: Connection): UpgradeResult {
-    if (error instanceof WsException) {
-      this.logger.info({ path: connection.path, status: error.status, code: error.code, remoteAddress: connection.remoteAddress }, 'handshake refused');
-      return refusal(error.status, error.code, error.message);
-    }
+    if (error instanceof WsException) return refusal(error.status, error.code, error.message);
     this.logger.error({ err: error, controller: controller.name, path: connection.path }, '@OnConnect handler failed');
     return refusal(500, ErrorCodes.INTERNAL_ERROR, 'Internal server error');
   }
@@ -164,16 +167,20 @@ export class ConnectionEngine {
     if (controller.options.clientRooms && (envelope.event === JOIN_ROOM || envelope.event === LEFT_ROOM)) {
       return void this.clientRoom(connection, controller, envelope);
     }
-    connection.sendText(
-      encodeError({ code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${envelope.event}'`, event: envelope.event }, envelope.id),
-    );
+    this.sendError(connection, { code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${envelope.event}'`, event: envelope.event }, envelope.id);
+  }
+
+  private sendError(connection: Connection, wire: WireError, id?: string | number): void {
+    const onError = this.settings.onError;
+    if (onError !== undefined) onError(connection, wire, undefined);
+    connection.sendText(encodeError(wire, id));
   }
 
   private raw(connection: Connection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean): void {
     const hook = controller.rawHook;
     if (hook === undefined) {
       const message = isBinary ? 'Binary messages are not accepted here' : 'Expected a JSON envelope {"event": string, "payload"?: any, "id"?: string | number}';
-      connection.sendText(encodeError({ code: ErrorCodes.BAD_MESSAGE, message }));
+      this.sendError(connection, { code: ErrorCodes.BAD_MESSAGE, message });
       return;
     }
     const reply = (value: unknown): void => {

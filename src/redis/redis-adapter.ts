@@ -144,24 +144,19 @@ export class RedisAdapter implements Adapter {
 
   // ---- delivery ------------------------------------------------------------------------------
 
+  // Fire and forget: the PUBLISH is issued now (so it stays ordered before any later command of
+  // this node) but never awaited, so an emit never waits on Redis, even a frozen one.
   async publish(packet: BroadcastPacket): Promise<void> {
     if (!this.driver.ready) {
       this.warn('publish', 'Redis is unreachable: a broadcast reached local clients only');
       return;
     }
-    try {
-      await withTimeout(
-        this.driver.command([
-          'PUBLISH',
-          this.keys.broadcastChannel,
-          encodeBroadcast(this.host.nodeId, packet),
-        ]),
-        this.options.requestTimeoutMs,
-        'PUBLISH',
+    const message = encodeBroadcast(this.host.nodeId, packet);
+    this.driver
+      .command(['PUBLISH', this.keys.broadcastChannel, message])
+      .catch((error: unknown) =>
+        this.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error),
       );
-    } catch (error) {
-      this.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error);
-    }
   }
 
   async sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean> {

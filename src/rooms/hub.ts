@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
-import type { Connection, ConnectionHub } from '../clients/connection';
+import type { Connection, ConnectionHub, SendTap } from '../clients/connection';
 import type { PreparedFrame } from '../transport/transport';
 import type { Logger } from '../app/logger';
 
@@ -23,6 +23,8 @@ export class Hub implements ConnectionHub, AdapterHost {
   /** Local members of each room; a room exists only while it has members. */
   readonly roomMembers = new Map<string, Set<Connection>>();
   prepare: FramePreparer = (text) => ({ text });
+  /** Sees every text frame sent (set by metrics and the admin view). */
+  onSend: SendTap | undefined = undefined;
 
   constructor(
     readonly adapter: Adapter,
@@ -57,7 +59,7 @@ export class Hub implements ConnectionHub, AdapterHost {
 
   // Cluster bookkeeping never blocks local work; its failures are logged, never thrown.
   private cluster(promise: Promise<unknown>, what: string): void {
-    promise.catch((err: unknown) => this.logger.warn({ err, op: what }, 'adapter operation failed'));
+    promise.catch((err: unknown) => this.logger.error({ err, op: what }, 'adapter operation failed'));
   }
 
   // ---- rooms -----------------------------------------------------------------------------------
@@ -134,6 +136,7 @@ export class Hub implements ConnectionHub, AdapterHost {
         }
       }
     }
+    if (delivered > 0 && this.onSend !== undefined) this.onSend(packet.data, delivered);
     return delivered;
   }
 

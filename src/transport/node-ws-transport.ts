@@ -17,7 +17,8 @@ import { PING_FLOOD_CLOSE, PingGuard } from '../hardening/ping-guard';
 import { handshakeProblem } from './handshake-check';
 import { writeRefusal } from './http-refusal';
 import { NodeSocket, prepareTextFrame } from './node-socket';
-import type { Handshake, PreparedFrame, Transport } from './transport';
+import { interceptRequests, serveSideRoute } from './node-side-routes';
+import type { Handshake, PreparedFrame, SideChannel, SideRefusal, SideRoutes, Transport } from './transport';
 
 /** Options of the Node transport. */
 export interface NodeWsTransportOptions {
@@ -53,6 +54,8 @@ export class NodeWsTransport implements Transport {
   // One shared listener: a closure made inside onUpgrade would keep its whole scope (the request,
   // its headers, the head buffer) alive for as long as the socket lives.
   private readonly upgradeErrorListener = (err: Error): void => this.options.logger.debug({ err }, 'upgrade socket error');
+  private sideRoutes?: SideRoutes;
+  private restoreRequests?: () => void;
 
   private readonly heartbeat: Heartbeat<NodeSocket>;
   private readonly pingGuard: PingGuard<NodeSocket>;
@@ -75,6 +78,10 @@ export class NodeWsTransport implements Transport {
     return prepareTextFrame(text);
   }
 
+  useSideRoutes(routes: SideRoutes): void {
+    this.sideRoutes = routes;
+  }
+
   async listen(engine: ConnectionEngine): Promise<void> {
     this.engine = engine;
     this.wss = new WebSocketServer({
@@ -84,12 +91,14 @@ export class NodeWsTransport implements Transport {
       clientTracking: false,
       WebSocket: NodeSocket,
     });
-    const server = this.options.server ?? createServer((_req, res) => {
+    const server = this.options.server ?? createServer((req, res) => {
+      if (this.sideRoutes && serveSideRoute(this.sideRoutes, req, res, this.options.logger)) return;
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
       res.end('Upgrade Required: this server speaks WebSocket\n');
     });
     this.ownsServer = this.options.server === undefined;
     this.httpServer = server;
+    if (!this.ownsServer && this.sideRoutes) this.restoreRequests = interceptRequests(server, this.sideRoutes, this.options.logger);
     server.on('upgrade', this.upgradeListener);
     this.heartbeat.start();
     if (this.ownsServer) {
@@ -111,6 +120,8 @@ export class NodeWsTransport implements Transport {
     const problem = handshakeProblem(req);
     if (problem) return writeRefusal(socket, 400, 'BAD_HANDSHAKE', problem);
     const handshake = toHandshake(req);
+    const side = this.sideRoutes?.upgrade(handshake);
+    if (side) return this.openSide(req, socket, head, side);
     engine.upgrade(handshake).then(
       (result) => {
         if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
@@ -129,6 +140,19 @@ export class NodeWsTransport implements Transport {
         writeRefusal(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
       },
     );
+  }
+
+  // A side channel (e.g. the admin view) is not a controller client: the engine never sees it.
+  private openSide(req: IncomingMessage, socket: Duplex, head: Buffer, side: SideChannel | SideRefusal): void {
+    if ('status' in side) return writeRefusal(socket, side.status, side.code, side.message);
+    this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (!isBinary) side.message(data.toString());
+      });
+      ws.on('close', () => side.closed());
+      ws.on('error', (err: Error) => this.options.logger.debug({ err }, 'side channel socket error'));
+      side.open(ws as NodeSocket);
+    });
   }
 
   private accept(ws: NodeSocket, connection: Connection): void {
@@ -177,6 +201,8 @@ export class NodeWsTransport implements Transport {
     const server = this.httpServer;
     if (!server) return;
     server.off('upgrade', this.upgradeListener);
+    this.restoreRequests?.();
+    this.sideRoutes?.close?.();
     this.heartbeat.stop();
     this.wss?.close();
     if (this.ownsServer) {

@@ -51,4 +51,49 @@ export interface Transport {
   readonly port: number;
   /** The underlying server object, if any (e.g. Node's `http.Server`). */
   readonly server: unknown;
+  /** Serves side routes (metrics, health, admin) next to the controllers; call before `listen()`. */
+  useSideRoutes?(routes: SideRoutes): void;
+}
+
+/** A plain HTTP request, as side routes see it (runtime-neutral). */
+export interface SideRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A complete HTTP response from a side route. */
+export interface SideResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+/** A WebSocket that is not a controller client (e.g. the admin view's): the transport feeds it. */
+export interface SideChannel {
+  open(socket: TransportSocket): void;
+  message(data: string): void;
+  closed(): void;
+}
+
+/**
+ * HTTP endpoints served by the framework itself on the WebSocket server. Each method returns
+ * `undefined` for paths that are not its own, so the request goes on as if it were absent.
+ */
+export interface SideRoutes {
+  /** Answers a plain request on one of its paths. */
+  request(req: SideRequest): SideResponse | Promise<SideResponse> | undefined;
+  /** Claims an upgrade on one of its paths: a channel to open, or a refusal. */
+  upgrade(handshake: Handshake): SideChannel | SideRefusal | undefined;
+  /** Closes what the routes hold open (side-channel sockets); called when the transport closes. */
+  close?(): void;
+}
+
+/** A refused side-channel upgrade (written like any refused handshake: JSON `{code, message}`). */
+export interface SideRefusal {
+  status: number;
+  code: string;
+  message: string;
 }

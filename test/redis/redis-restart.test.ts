@@ -108,6 +108,29 @@ describeRedis('Redis adapter: Redis stopped and restarted under traffic', () => 
     expect(onB.received.filter((m) => m.event === 'through-the-blip')).toHaveLength(1);
   });
 
+  test('while Redis is frozen, emits still resolve at once and lookups and sends give up at their timeout', async () => {
+    const onA = await openClient(a.app.port, sockets);
+    const onB = await openClient(b.app.port, sockets);
+    await onA.request('join', 'f');
+    redis.signal('SIGSTOP');
+    try {
+      await a.rooms.to('f').emit('frozen-local', 1);
+      expect((await onA.next('frozen-local')).payload).toBe(1);
+      const [sent, members] = await Promise.allSettled([a.clients.send(onB.id, 'x'), a.rooms.members('f')]);
+      expect(sent).toEqual({ status: 'fulfilled', value: false });
+      expect(members).toMatchObject({ status: 'rejected', reason: expect.any(ClusterUnavailableError) });
+      expect(a.adapter.pendingRequests).toBe(0);
+    } finally {
+      redis.signal('SIGCONT');
+    }
+    await eventually(
+      async () => (await a.clients.send(onB.id, 'thawed', 2)) === true,
+      8000,
+      'sends working again',
+    );
+    expect((await onB.next('thawed')).payload).toBe(2);
+  });
+
   test('a node closes promptly while Redis is down', async () => {
     await openClient(a.app.port, sockets);
     await redis.stop();

@@ -76,6 +76,11 @@ export class RedisServer {
     await exited;
   }
 
+  /** Freezes it (SIGSTOP: connections stay open, nothing answers) or thaws it (SIGCONT). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.child?.kill(signal);
+  }
+
   /** Stops, then starts again on the same port with an empty dataset. */
   async restart(): Promise<void> {
     await this.stop();

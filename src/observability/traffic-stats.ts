@@ -1,0 +1,145 @@
+/**
+ * @module observability/traffic-stats
+ * The numbers behind metrics and the admin view, kept as plain fields. The hot path only increments
+ * them (through the enhancer and the send tap); Prometheus and the admin page read them when asked.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Connection, SendTap } from '../clients/connection';
+import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
+import { isThenable, type Invoker } from '../dispatch/invoker';
+import type { EngineObserver } from '../engine/connection-engine';
+import { DurationBuckets } from './duration-buckets';
+import { eventOf } from './event-name';
+
+/** Label of events past the cardinality cap (server-chosen names that keep changing). */
+export const OTHER_EVENT = '(other)';
+
+/** Counters of one event. */
+export class EventStats {
+  in = 0;
+  out = 0;
+  constructor(
+    readonly event: string,
+    /** Handler durations, in seconds. */
+    readonly duration: DurationBuckets,
+  ) {}
+}
+
+/** One error sent to a client, as the admin view lists it. */
+export interface RecentError {
+  at: number;
+  code: string;
+  message: string;
+  event?: string;
+  clientId: string;
+  path: string;
+}
+
+/** A refused handshake's status and code, with how often it happened. */
+export interface RefusalCount {
+  status: number;
+  code: string;
+  count: number;
+}
+
+/** Route pattern a connection was accepted on (`/rooms/:id`, not `/rooms/42`: bounded labels). */
+export function routeOf(connection: Connection): string {
+  return connection.controller?.path ?? connection.path;
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Traffic counters of one app. */
+export class TrafficStats {
+  readonly events = new Map<string, EventStats>();
+  readonly errors = new Map<string, number>();
+  readonly recentErrors: RecentError[] = [];
+  readonly connects = new Map<string, number>();
+  readonly disconnects = new Map<string, number>();
+  readonly refusals = new Map<string, RefusalCount>();
+  readonly openedAt = new WeakMap<Connection, number>();
+
+  constructor(
+    private readonly buckets: readonly number[],
+    private readonly keepErrors: number,
+    private readonly maxEvents = 500,
+  ) {}
+
+  /** The counters of an event (created on first use, up to the cap). */
+  statsFor(event: string): EventStats {
+    let stats = this.events.get(event);
+    if (stats === undefined) {
+      if (this.events.size >= this.maxEvents && event !== OTHER_EVENT) return this.statsFor(OTHER_EVENT);
+      stats = new EventStats(event, new DurationBuckets(this.buckets));
+      this.events.set(event, stats);
+    }
+    return stats;
+  }
+
+  /** Counts messages in and times each `@OnMessage` call (sync or async) of its event. */
+  readonly enhancer: InvokerEnhancer = (descriptor, invoke) => {
+    if (descriptor.kind !== 'message' || descriptor.event === undefined) return invoke;
+    return timed(this.statsFor(descriptor.event), invoke);
+  };
+
+  /** Counts every text frame written, by the event it carries. */
+  readonly onSend: SendTap = (text, recipients) => {
+    this.statsFor(eventOf(text)).out += recipients;
+  };
+
+  /** Counts errors by code and keeps the latest for the admin view. */
+  readonly onError: ErrorTap = (client, wire, error) => {
+    bump(this.errors, wire.code);
+    // The admin view is token-protected: it may show what the client was not told.
+    const message = error instanceof Error && wire.code === 'INTERNAL_ERROR' ? error.message : wire.message;
+    this.recentErrors.push({ at: Date.now(), code: wire.code, message, event: wire.event, clientId: client.id, path: client.path });
+    if (this.recentErrors.length > this.keepErrors) this.recentErrors.shift();
+  };
+
+  /** Lifecycle counts. */
+  readonly observer: EngineObserver = {
+    refused: (_handshake, status, code) => {
+      const key = `${status} ${code}`;
+      const entry = this.refusals.get(key);
+      if (entry) entry.count++;
+      else this.refusals.set(key, { status, code, count: 1 });
+    },
+    opened: (connection) => {
+      this.openedAt.set(connection, Date.now());
+      bump(this.connects, routeOf(connection));
+    },
+    closed: (connection) => bump(this.disconnects, routeOf(connection)),
+  };
+}
+
+function timed(stats: EventStats, invoke: Invoker): Invoker {
+  const duration = stats.duration;
+  const done = (start: number): void => duration.observe((performance.now() - start) / 1000);
+  return (client, payload, hook) => {
+    stats.in++;
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = invoke(client, payload, hook);
+    } catch (error) {
+      done(start);
+      throw error;
+    }
+    if (!isThenable(result)) {
+      done(start);
+      return result;
+    }
+    return result.then(
+      (value) => {
+        done(start);
+        return value;
+      },
+      (error: unknown) => {
+        done(start);
+        throw error;
+      },
+    );
+  };
+}
