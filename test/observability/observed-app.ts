@@ -27,6 +27,11 @@ export class ObservedChatController {
     return client.join(client.params.room as string);
   }
 
+  @OnMessage('whoami')
+  whoami(@ConnectedClient() client: WsClient) {
+    return client.id;
+  }
+
   @OnMessage('echo')
   echo(@Payload() payload: unknown) {
     return payload;

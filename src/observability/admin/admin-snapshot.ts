@@ -121,6 +121,7 @@ export class SnapshotBuilder {
     for (const e of stats.events.values()) {
       messagesIn += e.in;
       messagesOut += e.out;
+      if (e.in === 0 && e.out === 0) continue; // handlers that have not been called yet
       const rate = this.rates.get(e.event);
       const count = e.duration.count;
       events.push({ event: e.event, in: e.in, out: e.out, inPerSecond: rate?.in ?? 0, outPerSecond: rate?.out ?? 0, avgMs: count ? (e.duration.sum / count) * 1000 : 0 });
