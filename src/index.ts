@@ -56,6 +56,7 @@ export type {
   InterceptorLike,
   FilterLike,
 } from './pipeline/types';
+export type { FactoryResolve } from './metadata/types';
 export type { MetricsOptions, HealthOptions, AdminOptions, MetricsRegistry } from './observability/options';
 export { ADMIN_DISCONNECT } from './observability/admin/admin-view';
 export type { AdminSnapshot } from './observability/admin/admin-snapshot';

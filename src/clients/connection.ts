@@ -186,6 +186,12 @@ export class Connection implements WsClient {
   }
 
   private closeSlowConsumer(socket: TransportSocket): void {
+    // Frames of this tick may only be held back for coalescing: write them out, then judge what the
+    // peer really has not taken (a burst in one tick must not close a client that reads fine).
+    if (socket.flush !== undefined) {
+      socket.flush();
+      if (socket.bufferedAmount <= this.hub.maxBufferedBytes) return;
+    }
     // A reader that cannot keep up is dropped rather than buffered without bound.
     socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
     // The closing handshake cannot get through a full buffer either: force it.

@@ -4,7 +4,7 @@
  * singletons within that app, NestJS-style.
  */
 import { container as rootContainer, injectable, instanceCachingFactory, Lifecycle, type DependencyContainer } from 'tsyringe';
-import type { Provider, ProviderToken } from '../metadata/types';
+import type { FactoryResolve, Provider, ProviderToken } from '../metadata/types';
 
 type Class = new (...args: never[]) => unknown;
 type TsyringeToken = Parameters<DependencyContainer['resolve']>[0];
@@ -35,11 +35,25 @@ export function registerProvider(container: DependencyContainer, provider: Provi
   } else if ('useFactory' in provider) {
     const factory = provider.useFactory;
     container.register(token, {
-      useFactory: instanceCachingFactory((c) => factory(<T>(t: ProviderToken<T>) => c.resolve(t as TsyringeToken) as T)),
+      useFactory: instanceCachingFactory((c) => factory(factoryResolve(c))),
     });
   } else {
     throw new Error(`Invalid provider for ${String(token)}: expected useValue, useClass or useFactory`);
   }
+}
+
+/**
+ * The argument of a `useFactory`: a resolve function that is also the container (a proxy), so both
+ * `(resolve) => resolve(Config)` and tsyringe's `(c) => c.resolve(Config)` work.
+ */
+function factoryResolve(c: DependencyContainer): FactoryResolve {
+  const resolve = <T>(token: ProviderToken<T>): T => c.resolve(token as TsyringeToken) as T;
+  return new Proxy(resolve, {
+    get(_target, key) {
+      const value: unknown = Reflect.get(c, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(c) : value;
+    },
+  }) as FactoryResolve;
 }
 
 /** The token of a provider. */

@@ -54,7 +54,7 @@ export interface ControllerOptions {
    * Let clients join and leave rooms themselves with `join-room` / `left-room` messages.
    * A function decides per client and room. @default false
    */
-  clientRooms?: boolean | ((client: never, room: string) => boolean | Promise<boolean>);
+  clientRooms?: boolean | ((client: import('../clients/ws-client').WsClient, room: string) => boolean | Promise<boolean>);
 }
 
 /** Class-level controller data. */
@@ -75,7 +75,13 @@ export type Provider =
       /** `'connection'`: one instance per connection (see `@Inject`), disposed after `@OnDisconnect`. @default 'singleton' */
       scope?: 'singleton' | 'connection';
     }
-  | { provide: ProviderToken; useFactory: (resolve: <T>(token: ProviderToken<T>) => T) => unknown };
+  | { provide: ProviderToken; useFactory: (resolve: FactoryResolve) => unknown };
+
+/**
+ * What a `useFactory` receives: call it with a token (`resolve(Config)`), or use it the tsyringe way
+ * (`c.resolve(Config)`, `c.isRegistered(...)`): it is also the app's container.
+ */
+export type FactoryResolve = (<T>(token: ProviderToken<T>) => T) & import('tsyringe').DependencyContainer;
 
 /** Options of `@Module(...)`. */
 export interface ModuleMetadata {

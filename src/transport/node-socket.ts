@@ -60,6 +60,13 @@ export class NodeSocket extends WebSocket implements TransportSocket {
     process.nextTick(uncork, this);
   }
 
+  /** Uncorks now what would be uncorked at the end of the tick (the slow-consumer check needs the truth). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false; // the scheduled uncork may run once more: a no-op on an uncorked net socket
+    (this as unknown as { _socket: NetSocketLike })._socket.uncork();
+  }
+
   sendText(text: string): void {
     this.coalesce();
     this.send(text);

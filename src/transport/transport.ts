@@ -28,6 +28,8 @@ export interface TransportSocket {
   close(code?: number, reason?: string): void;
   /** Drops the connection without a closing handshake. */
   terminate(): void;
+  /** Writes out frames held back to leave in one syscall, so `bufferedAmount` counts only what the peer has not taken. */
+  flush?(): void;
 }
 
 /** The handshake facts the core decides on, whatever the runtime. */
