@@ -198,7 +198,8 @@ export class Connection implements WsClient {
     setTimeout(() => socket.terminate(), 1000).unref();
   }
 
-  close(code?: number, reason?: string): void {
+  close(code: number = 1000, reason?: string): void {
+    // 1000 (normal closure) by default, as ClientService.disconnect; a bare close frame would read as 1005.
     if (this.socket) this.socket.close(code, reason);
     else this.pendingClose = { code, reason };
   }

@@ -381,9 +381,19 @@ class RoomsController {
     readonly clients: ClientService,
   ) {}
 
+  @OnConnect()
+  async connect(@ConnectedClient() client: WsClient, @Query('room') room: string | undefined) {
+    if (room !== undefined) await client.join(room);
+  }
+
   @OnMessage('id')
   id(@ConnectedClient() client: WsClient) {
     return client.id;
+  }
+
+  @OnMessage('close')
+  close(@ConnectedClient() client: WsClient) {
+    client.close();
   }
 
   @OnMessage('join')
@@ -889,6 +899,15 @@ describe('connection lifecycle', () => {
     expect((await refusal(app, '/chat?token=deny')).status).toBe(403);
   });
 
+  test('a refused connection never runs @OnDisconnect', async () => {
+    const app = await start();
+    await refusal(app, '/chat?token=deny');
+    await refusal(app, '/chat?token=crash');
+    await chat(app);
+    await app.close();
+    expect(app.get(ChatStore).disconnects).toHaveLength(1);
+  });
+
   test('any other error in @OnConnect refuses with 500 and leaks nothing', async () => {
     const app = await start();
     const refused = await refusal(app, '/chat?token=crash');
@@ -1218,6 +1237,33 @@ describe('WsClient rooms and targeting', () => {
     expect(await c.next('room-message')).toEqual({ event: 'room-message', payload: { from: a.id, text: 'hi' } });
     await nothingBefore(app, a, 'room-message');
     await nothingBefore(app, outsider, 'room-message');
+  });
+
+  test('toRoom from a client outside the room still reaches the room members', async () => {
+    const app = await start(RoomsModule);
+    const [a, b] = [await member(app), await member(app)];
+    await b.request('join', { room: 'r' });
+    await a.request('to-room', { room: 'r', text: 'knock' });
+    expect((await b.next('room-message')).payload).toEqual({ from: a.id, text: 'knock' });
+  });
+
+  test('a room joined during @OnConnect is in place once the client is open', async () => {
+    const app = await start(RoomsModule);
+    const a = await open(app, '/rooms?room=early');
+    const id = (await a.request('id')).payload as string;
+    expect(await app.get(RoomService).members('early')).toEqual([id]);
+    expect((await a.request('rooms')).payload).toEqual(['early']);
+    await app.get(RoomService).to('early').emit('early-news', 1);
+    expect(await a.next('early-news')).toEqual({ event: 'early-news', payload: 1 });
+  });
+
+  test('close() without a code closes with 1000', async () => {
+    const app = await start(RoomsModule);
+    const a = await member(app);
+    a.emit('close');
+    expect((await a.closed).code).toBe(1000);
+    await until(() => roomsSeen.disconnect.length > 0);
+    roomsSeen.disconnect.length = 0;
   });
 
   test('to(clientId) reaches that client alone and resolves true; an unknown id resolves false', async () => {
