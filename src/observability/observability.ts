@@ -14,7 +14,13 @@ import { AdminView } from './admin/admin-view';
 import type { DurationBuckets } from './duration-buckets';
 import { HealthRoutes } from './health';
 import { onlyGet } from './http-response';
-import { ADAPTER_BUCKETS, DEFAULT_DURATION_BUCKETS, METRICS_OFF, type MetricsOptions, type ObservabilityOptions } from './options';
+import {
+  ADAPTER_BUCKETS,
+  DEFAULT_DURATION_BUCKETS,
+  METRICS_OFF,
+  type MetricsOptions,
+  type ObservabilityOptions,
+} from './options';
 import { registerMetrics } from './prometheus-exporter';
 import { loadPromClient, type PromClientModule } from './prom-loader';
 import { combineEndpoints, type SideEndpoint } from './side-routes';
@@ -54,7 +60,10 @@ export class Observability {
     this.prom = this.metricsOptions ? loadPromClient() : undefined;
     this.stats =
       this.metricsOptions || options.admin
-        ? new TrafficStats(this.metricsOptions?.buckets ?? DEFAULT_DURATION_BUCKETS, options.admin?.recentErrors ?? 50)
+        ? new TrafficStats(
+            this.metricsOptions?.buckets ?? DEFAULT_DURATION_BUCKETS,
+            options.admin?.recentErrors ?? 50,
+          )
         : undefined;
   }
 
@@ -86,7 +95,11 @@ export class Observability {
     if (metrics && this.prom && this.stats) {
       const registry = registerMetrics(
         this.prom,
-        { prefix: metrics.prefix ?? 'ws_', registry: metrics.registry, defaultMetrics: metrics.defaultMetrics ?? false },
+        {
+          prefix: metrics.prefix ?? 'ws_',
+          registry: metrics.registry,
+          defaultMetrics: metrics.defaultMetrics ?? false,
+        },
         { stats: this.stats, hub: app.hub, routes: app.routes, adapterTimes: this.adapterTimes },
       );
       this.exposition = () => registry.metrics();
@@ -109,7 +122,11 @@ export class Observability {
     }
     if (endpoints.length === 0) return;
     if (app.transport.useSideRoutes) app.transport.useSideRoutes(combineEndpoints(endpoints));
-    else this.logger.warn({ endpoints: this.endpoints }, 'this transport cannot serve HTTP endpoints: metrics/health/admin paths are not served');
+    else
+      this.logger.warn(
+        { endpoints: this.endpoints },
+        'this transport cannot serve HTTP endpoints: metrics/health/admin paths are not served',
+      );
   }
 
   /** The transport is listening: readiness may pass. */
@@ -149,7 +166,10 @@ function adapterConnected(adapter: Adapter, logger: Logger): boolean {
 }
 
 /** The app's observability, or undefined when metrics, health and admin are all off. */
-export function createObservability(options: ObservabilityOptions, logger: Logger): Observability | undefined {
+export function createObservability(
+  options: ObservabilityOptions,
+  logger: Logger,
+): Observability | undefined {
   if (!options.metrics && !options.health && !options.admin) return undefined;
   return new Observability(options, logger);
 }

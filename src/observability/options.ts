@@ -54,10 +54,15 @@ export interface ObservabilityOptions {
 }
 
 /** Default handler duration buckets, in seconds: sub-millisecond handlers are the common case. */
-export const DEFAULT_DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+export const DEFAULT_DURATION_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
 
 /** Adapter round-trip buckets, in seconds (local network hops). */
-export const ADAPTER_BUCKETS: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+export const ADAPTER_BUCKETS: readonly number[] = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+];
 
 /** The error of `app.metrics()` when metrics are off. */
-export const METRICS_OFF = 'ws-controllers: metrics are off; turn them on with bootstrap(Module, { metrics: true })';
+export const METRICS_OFF =
+  'ws-controllers: metrics are off; turn them on with bootstrap(Module, { metrics: true })';

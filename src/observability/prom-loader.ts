@@ -16,7 +16,8 @@ export function loadPromClient(load: (id: string) => unknown = defaultLoad): Pro
   try {
     return load('prom-client') as PromClientModule;
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') throw new Error(MISSING_PROM_CLIENT, { cause: error });
+    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND')
+      throw new Error(MISSING_PROM_CLIENT, { cause: error });
     throw error;
   }
 }

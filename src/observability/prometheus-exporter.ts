@@ -30,7 +30,11 @@ type Registry = InstanceType<PromClientModule['Registry']>;
 type HistogramSource = () => Iterable<[string, DurationBuckets]>;
 
 /** Creates the metrics; returns the registry they live in. */
-export function registerMetrics(prom: PromClientModule, settings: ExporterSettings, sources: ExporterSources): Registry {
+export function registerMetrics(
+  prom: PromClientModule,
+  settings: ExporterSettings,
+  sources: ExporterSources,
+): Registry {
   const registry = (settings.registry as Registry | undefined) ?? new prom.Registry();
   const registers = [registry];
   const p = settings.prefix;
@@ -52,8 +56,22 @@ export function registerMetrics(prom: PromClientModule, settings: ExporterSettin
       for (const [path, value] of counts) this.set({ path }, value);
     },
   });
-  counter(prom, registers, `${p}connects_total`, 'Completed WebSocket handshakes, by controller path', 'path', () => stats.connects);
-  counter(prom, registers, `${p}disconnects_total`, 'Closed WebSocket connections, by controller path', 'path', () => stats.disconnects);
+  counter(
+    prom,
+    registers,
+    `${p}connects_total`,
+    'Completed WebSocket handshakes, by controller path',
+    'path',
+    () => stats.connects,
+  );
+  counter(
+    prom,
+    registers,
+    `${p}disconnects_total`,
+    'Closed WebSocket connections, by controller path',
+    'path',
+    () => stats.disconnects,
+  );
   new prom.Counter({
     name: `${p}refusals_total`,
     help: 'Refused WebSocket handshakes, by HTTP status and error code',
@@ -64,24 +82,64 @@ export function registerMetrics(prom: PromClientModule, settings: ExporterSettin
       for (const { status, code, count } of stats.refusals.values()) this.inc({ status, code }, count);
     },
   });
-  counter(prom, registers, `${p}messages_in_total`, 'Messages received by handled event', 'event', () => counts(stats, 'in'));
-  counter(prom, registers, `${p}messages_out_total`, 'Messages sent (replies, pushes, errors, deliveries), by event', 'event', () => counts(stats, 'out'));
-  counter(prom, registers, `${p}errors_total`, 'Error envelopes sent to clients, by code', 'code', () => stats.errors);
-  histogram(prom, registers, `${p}handler_duration_seconds`, 'Time spent in @OnMessage handlers (async ones until settled), by event', 'event', () =>
-    [...stats.events.values()].filter((e) => e.duration.count > 0).map((e) => [e.event, e.duration]),
+  counter(prom, registers, `${p}messages_in_total`, 'Messages received by handled event', 'event', () =>
+    counts(stats, 'in'),
+  );
+  counter(
+    prom,
+    registers,
+    `${p}messages_out_total`,
+    'Messages sent (replies, pushes, errors, deliveries), by event',
+    'event',
+    () => counts(stats, 'out'),
+  );
+  counter(
+    prom,
+    registers,
+    `${p}errors_total`,
+    'Error envelopes sent to clients, by code',
+    'code',
+    () => stats.errors,
+  );
+  histogram(
+    prom,
+    registers,
+    `${p}handler_duration_seconds`,
+    'Time spent in @OnMessage handlers (async ones until settled), by event',
+    'event',
+    () => [...stats.events.values()].filter((e) => e.duration.count > 0).map((e) => [e.event, e.duration]),
   );
   gauge(prom, registers, `${p}rooms`, 'Rooms with at least one local member', () => hub.roomMembers.size);
-  gauge(prom, registers, `${p}room_members`, 'Room memberships of local clients (a client in two rooms counts twice)', () => {
-    let total = 0;
-    for (const members of hub.roomMembers.values()) total += members.size;
-    return total;
-  });
-  gauge(prom, registers, `${p}buffered_bytes`, 'Bytes queued in sockets but not yet written to the network', () => {
-    let total = 0;
-    for (const connection of hub.clients.values()) total += connection.socket?.bufferedAmount ?? 0;
-    return total;
-  });
-  histogram(prom, registers, `${p}adapter_roundtrip_seconds`, 'Round-trip time of scale-out adapter operations, by operation', 'op', () => sources.adapterTimes);
+  gauge(
+    prom,
+    registers,
+    `${p}room_members`,
+    'Room memberships of local clients (a client in two rooms counts twice)',
+    () => {
+      let total = 0;
+      for (const members of hub.roomMembers.values()) total += members.size;
+      return total;
+    },
+  );
+  gauge(
+    prom,
+    registers,
+    `${p}buffered_bytes`,
+    'Bytes queued in sockets but not yet written to the network',
+    () => {
+      let total = 0;
+      for (const connection of hub.clients.values()) total += connection.socket?.bufferedAmount ?? 0;
+      return total;
+    },
+  );
+  histogram(
+    prom,
+    registers,
+    `${p}adapter_roundtrip_seconds`,
+    'Round-trip time of scale-out adapter operations, by operation',
+    'op',
+    () => sources.adapterTimes,
+  );
   return registry;
 }
 
@@ -91,7 +149,14 @@ function counts(stats: TrafficStats, field: 'in' | 'out'): Map<string, number> {
   return out;
 }
 
-function counter(prom: PromClientModule, registers: Registry[], name: string, help: string, label: string, read: () => ReadonlyMap<string, number>): void {
+function counter(
+  prom: PromClientModule,
+  registers: Registry[],
+  name: string,
+  help: string,
+  label: string,
+  read: () => ReadonlyMap<string, number>,
+): void {
   new prom.Counter({
     name,
     help,
@@ -104,7 +169,13 @@ function counter(prom: PromClientModule, registers: Registry[], name: string, he
   });
 }
 
-function gauge(prom: PromClientModule, registers: Registry[], name: string, help: string, read: () => number): void {
+function gauge(
+  prom: PromClientModule,
+  registers: Registry[],
+  name: string,
+  help: string,
+  read: () => number,
+): void {
   new prom.Gauge({
     name,
     help,
@@ -117,16 +188,31 @@ function gauge(prom: PromClientModule, registers: Registry[], name: string, help
 
 // prom-client's Histogram observes one value at a time through label hashing; ours are already
 // aggregated in DurationBuckets, so this subclass reports them directly at scrape time.
-function histogram(prom: PromClientModule, registers: Registry[], name: string, help: string, label: string, read: HistogramSource): void {
+function histogram(
+  prom: PromClientModule,
+  registers: Registry[],
+  name: string,
+  help: string,
+  label: string,
+  read: HistogramSource,
+): void {
   class AggregatedHistogram extends prom.Histogram<string> {
     override async get(): Promise<Awaited<ReturnType<InstanceType<PromClientModule['Histogram']>['get']>>> {
       const values = [];
       for (const [key, buckets] of read()) {
         const cumulative = buckets.cumulative();
         buckets.bounds.forEach((bound, i) => {
-          values.push({ labels: { [label]: key, le: bound }, value: cumulative[i]!, metricName: `${name}_bucket` });
+          values.push({
+            labels: { [label]: key, le: bound },
+            value: cumulative[i]!,
+            metricName: `${name}_bucket`,
+          });
         });
-        values.push({ labels: { [label]: key, le: '+Inf' }, value: buckets.count, metricName: `${name}_bucket` });
+        values.push({
+          labels: { [label]: key, le: '+Inf' },
+          value: buckets.count,
+          metricName: `${name}_bucket`,
+        });
         values.push({ labels: { [label]: key }, value: buckets.sum, metricName: `${name}_sum` });
         values.push({ labels: { [label]: key }, value: buckets.count, metricName: `${name}_count` });
       }

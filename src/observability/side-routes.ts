@@ -2,7 +2,14 @@
  * @module observability/side-routes
  * Puts the metrics, health and admin endpoints behind the transport's one `SideRoutes` seam.
  */
-import type { Handshake, SideChannel, SideRefusal, SideRequest, SideResponse, SideRoutes } from '../transport/transport';
+import type {
+  Handshake,
+  SideChannel,
+  SideRefusal,
+  SideRequest,
+  SideResponse,
+  SideRoutes,
+} from '../transport/transport';
 
 /** One endpoint group (each answers only its own paths). */
 export interface SideEndpoint {

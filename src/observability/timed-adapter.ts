@@ -30,7 +30,11 @@ type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
  * Returns a view of `adapter` that times each operation into `times` (by operation name).
  * Every other member is the adapter's own, with methods bound to it (private fields keep working).
  */
-export function timeAdapter(adapter: Adapter, times: Map<string, DurationBuckets>, bounds: readonly number[]): Adapter {
+export function timeAdapter(
+  adapter: Adapter,
+  times: Map<string, DurationBuckets>,
+  bounds: readonly number[],
+): Adapter {
   const members = new Map<PropertyKey, unknown>();
   const target = adapter as unknown as Record<PropertyKey, unknown>;
   for (const op of TIMED_OPERATIONS) {

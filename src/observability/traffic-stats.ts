@@ -94,7 +94,14 @@ export class TrafficStats {
     bump(this.errors, wire.code);
     // The admin view is token-protected: it may show what the client was not told.
     const message = error instanceof Error && wire.code === 'INTERNAL_ERROR' ? error.message : wire.message;
-    this.recentErrors.push({ at: Date.now(), code: wire.code, message, event: wire.event, clientId: client.id, path: client.path });
+    this.recentErrors.push({
+      at: Date.now(),
+      code: wire.code,
+      message,
+      event: wire.event,
+      clientId: client.id,
+      path: client.path,
+    });
     if (this.recentErrors.length > this.keepErrors) this.recentErrors.shift();
   };
 

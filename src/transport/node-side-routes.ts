@@ -24,12 +24,20 @@ export function toSideRequest(req: IncomingMessage): SideRequest {
 
 function write(res: ServerResponse, response: SideResponse, head: boolean): void {
   if (res.headersSent) return;
-  res.writeHead(response.status, { 'Content-Length': String(Buffer.byteLength(response.body)), ...response.headers });
+  res.writeHead(response.status, {
+    'Content-Length': String(Buffer.byteLength(response.body)),
+    ...response.headers,
+  });
   res.end(head ? undefined : response.body);
 }
 
 /** Answers the request when it is on a side route; returns false (untouched) otherwise. */
-export function serveSideRoute(routes: SideRoutes, req: IncomingMessage, res: ServerResponse, logger: Logger): boolean {
+export function serveSideRoute(
+  routes: SideRoutes,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: Logger,
+): boolean {
   const request = toSideRequest(req);
   let answer: ReturnType<SideRoutes['request']>;
   try {
@@ -43,7 +51,15 @@ export function serveSideRoute(routes: SideRoutes, req: IncomingMessage, res: Se
     (response) => write(res, response, head),
     (err: unknown) => {
       logger.error({ err, path: request.path }, 'side route failed');
-      write(res, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' }, head);
+      write(
+        res,
+        {
+          status: 500,
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+          body: 'Internal Server Error\n',
+        },
+        head,
+      );
     },
   );
   return true;
@@ -54,7 +70,11 @@ export function serveSideRoute(routes: SideRoutes, req: IncomingMessage, res: Se
  * answered here and never reach them; every other request goes to them unchanged. Listeners the user
  * adds later are not wrapped (they see our paths too). Returns the function that restores the server.
  */
-export function interceptRequests(server: Server | HttpsServer, routes: SideRoutes, logger: Logger): () => void {
+export function interceptRequests(
+  server: Server | HttpsServer,
+  routes: SideRoutes,
+  logger: Logger,
+): () => void {
   const original = server.listeners('request') as RequestListener[];
   const front: RequestListener = (req, res) => {
     if (serveSideRoute(routes, req, res, logger)) return;

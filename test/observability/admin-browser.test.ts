@@ -29,7 +29,11 @@ let browser: Browser | undefined;
 const clients: TestSocket[] = [];
 
 beforeAll(async () => {
-  app = await bootstrap(ObservedModule, { ...testOptions, metrics: true, admin: { path: '/admin', token: TOKEN, refreshMs: 250 } });
+  app = await bootstrap(ObservedModule, {
+    ...testOptions,
+    metrics: true,
+    admin: { path: '/admin', token: TOKEN, refreshMs: 250 },
+  });
 });
 
 afterAll(async () => {
@@ -56,7 +60,10 @@ browserTest(
     await carol.socket.request('deny');
     await carol.socket.request('say', { text: '' });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(`http://127.0.0.1:${app.port}/admin?token=${TOKEN}`);
     await page.waitForSelector('#status.live');

@@ -12,12 +12,18 @@ async function adminFeed(app: WsApp, token = TOKEN): Promise<TestSocket> {
 }
 
 function nextSnapshot(feed: TestSocket, match: (s: AdminSnapshot) => boolean): Promise<AdminSnapshot> {
-  return feed.waitFor((m) => (m as unknown as AdminSnapshot).type === 'snapshot' && match(m as unknown as AdminSnapshot)) as unknown as Promise<AdminSnapshot>;
+  return feed.waitFor(
+    (m) => (m as unknown as AdminSnapshot).type === 'snapshot' && match(m as unknown as AdminSnapshot),
+  ) as unknown as Promise<AdminSnapshot>;
 }
 
 let app: WsApp;
 beforeEach(async () => {
-  app = await bootstrap(ObservedModule, { ...testOptions, metrics: true, admin: { path: '/admin', token: TOKEN, refreshMs: 50 } });
+  app = await bootstrap(ObservedModule, {
+    ...testOptions,
+    metrics: true,
+    admin: { path: '/admin', token: TOKEN, refreshMs: 50 },
+  });
 });
 afterEach(() => app.close());
 
@@ -37,7 +43,10 @@ test('the admin page needs the token: a form without it, 401 with a wrong one, t
 });
 
 test('the admin feed refuses a socket without a valid token with 401', async () => {
-  await expect(connect(urlOf(app.port, '/admin'))).rejects.toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+  await expect(connect(urlOf(app.port, '/admin'))).rejects.toMatchObject({
+    status: 401,
+    body: { code: 'UNAUTHORIZED' },
+  });
   await expect(adminFeed(app, 'wrong')).rejects.toMatchObject({ status: 401 });
 });
 
@@ -49,11 +58,25 @@ test('a snapshot lists live connections with their rooms, rooms with members, ev
   try {
     const snapshot = await nextSnapshot(feed, (s) => s.errors.length > 0);
     expect(snapshot.totals).toMatchObject({ connections: 1, rooms: 1, memberships: 1, errors: 1 });
-    expect(snapshot.connections).toEqual([expect.objectContaining({ path: '/chat/lobby', route: '/chat/:room', rooms: ['lobby'], remoteAddress: '127.0.0.1' })]);
+    expect(snapshot.connections).toEqual([
+      expect.objectContaining({
+        path: '/chat/lobby',
+        route: '/chat/:room',
+        rooms: ['lobby'],
+        remoteAddress: '127.0.0.1',
+      }),
+    ]);
     expect(snapshot.rooms).toEqual([{ name: 'lobby', size: 1, members: [snapshot.connections[0]!.id] }]);
-    expect(snapshot.events).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'echo', in: 1, out: 1 })]));
+    expect(snapshot.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ event: 'echo', in: 1, out: 1 })]),
+    );
     // The admin view is token-protected: it shows the real cause the client was not told.
-    expect(snapshot.errors[0]).toMatchObject({ code: 'INTERNAL_ERROR', event: 'boom', message: 'handler exploded', clientId: snapshot.connections[0]!.id });
+    expect(snapshot.errors[0]).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      event: 'boom',
+      message: 'handler exploded',
+      clientId: snapshot.connections[0]!.id,
+    });
   } finally {
     await feed.close();
     await client.close();
@@ -81,7 +104,10 @@ test('the admin can disconnect a client, which is closed with 1008 "Disconnected
     const { connections } = await nextSnapshot(feed, (s) => s.connections.length === 1);
     feed.send({ type: 'disconnect', id: connections[0]!.id });
     expect(await client.closed).toEqual({ code: 1008, reason: 'Disconnected by admin' });
-    expect(await feed.waitFor((m) => (m as { type?: string }).type === 'disconnected')).toMatchObject({ id: connections[0]!.id, ok: true });
+    expect(await feed.waitFor((m) => (m as { type?: string }).type === 'disconnected')).toMatchObject({
+      id: connections[0]!.id,
+      ok: true,
+    });
     await nextSnapshot(feed, (s) => s.connections.length === 0);
   } finally {
     await feed.close();
@@ -106,5 +132,7 @@ test('the admin view is off by default', async () => {
 });
 
 test('an admin view without a token fails at start-up', async () => {
-  await expect(bootstrap(ObservedModule, { ...testOptions, admin: { token: '' } })).rejects.toThrow(/needs a non-empty `token`/);
+  await expect(bootstrap(ObservedModule, { ...testOptions, admin: { token: '' } })).rejects.toThrow(
+    /needs a non-empty `token`/,
+  );
 });

@@ -21,13 +21,17 @@ export interface Family {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['_sum', '_count', ''] };
+const SUFFIXES: Record<string, string[]> = {
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count', ''],
+};
 
 function parseValue(text: string, line: string): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
   if (text === 'NaN') return NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad value '${text}' in: ${line}`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+    throw new Error(`bad value '${text}' in: ${line}`);
   return Number(text);
 }
 
@@ -107,11 +111,21 @@ export function parseExposition(text: string): Map<string, Family> {
     }
     const match = /^([^\s{]+)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?$/.exec(line);
     if (!match) throw new Error(`bad sample line: ${line}`);
-    const [, name, , labelText, valueText] = match as unknown as [string, string, string, string | undefined, string];
+    const [, name, , labelText, valueText] = match as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+    ];
     if (!NAME.test(name)) throw new Error(`bad metric name in: ${line}`);
     const family = familyOf(name, families);
     if (!family || family !== current) throw new Error(`sample outside its family: ${line}`);
-    family.samples.push({ name, labels: labelText ? parseLabels(labelText, line) : {}, value: parseValue(valueText, line) });
+    family.samples.push({
+      name,
+      labels: labelText ? parseLabels(labelText, line) : {},
+      value: parseValue(valueText, line),
+    });
   }
   for (const family of families.values()) if (family.type === 'histogram') checkHistogram(family);
   return families;
@@ -120,7 +134,11 @@ export function parseExposition(text: string): Map<string, Family> {
 function checkHistogram(family: Family): void {
   const series = new Map<string, Sample[]>();
   const keyOf = (labels: Record<string, string>): string =>
-    JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le').sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== 'le')
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   for (const sample of family.samples) {
     const key = keyOf(sample.labels);
     series.set(key, [...(series.get(key) ?? []), sample]);
@@ -128,12 +146,14 @@ function checkHistogram(family: Family): void {
   for (const samples of series.values()) {
     const buckets = samples.filter((s) => s.name === `${family.name}_bucket`);
     const count = samples.find((s) => s.name === `${family.name}_count`);
-    if (!samples.some((s) => s.name === `${family.name}_sum`) || !count) throw new Error(`${family.name}: a series lacks _sum or _count`);
+    if (!samples.some((s) => s.name === `${family.name}_sum`) || !count)
+      throw new Error(`${family.name}: a series lacks _sum or _count`);
     if (buckets.some((b) => b.labels.le === undefined)) throw new Error(`${family.name}: a bucket lacks le`);
     const bounds = buckets.map((b) => parseValue(b.labels.le as string, family.name));
     for (let i = 1; i < buckets.length; i++) {
       if (!(bounds[i]! > bounds[i - 1]!)) throw new Error(`${family.name}: le bounds are not increasing`);
-      if (buckets[i]!.value < buckets[i - 1]!.value) throw new Error(`${family.name}: buckets are not cumulative`);
+      if (buckets[i]!.value < buckets[i - 1]!.value)
+        throw new Error(`${family.name}: buckets are not cumulative`);
     }
     const inf = buckets[buckets.length - 1];
     if (!inf || inf.labels.le !== '+Inf') throw new Error(`${family.name}: the last bucket must be +Inf`);
@@ -142,12 +162,17 @@ function checkHistogram(family: Family): void {
 }
 
 /** The value of one sample (labels must match exactly); undefined when absent. */
-export function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function valueOf(
+  families: Map<string, Family>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const family of families.values()) {
     for (const sample of family.samples) {
       if (sample.name !== name) continue;
       const keys = Object.keys(sample.labels);
-      if (keys.length === Object.keys(labels).length && keys.every((k) => sample.labels[k] === labels[k])) return sample.value;
+      if (keys.length === Object.keys(labels).length && keys.every((k) => sample.labels[k] === labels[k]))
+        return sample.value;
     }
   }
   return undefined;

@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bootstrap, InMemoryAdapter, Module, OnDisconnect, WebSocketController, type WsApp } from 'ws-controllers';
+import {
+  bootstrap,
+  InMemoryAdapter,
+  Module,
+  OnDisconnect,
+  WebSocketController,
+  type WsApp,
+} from 'ws-controllers';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf } from '../support/ws-test-client';
 import { ObservedModule } from './observed-app';
@@ -13,12 +20,19 @@ class FlakyAdapter extends InMemoryAdapter {
   }
 }
 
-async function get(port: number, path: string, method = 'GET'): Promise<{ status: number; body: string; type: string | null }> {
+async function get(
+  port: number,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; body: string; type: string | null }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
 }
 
-async function withApp(options: Parameters<typeof bootstrap>[1], run: (app: WsApp) => Promise<void>): Promise<void> {
+async function withApp(
+  options: Parameters<typeof bootstrap>[1],
+  run: (app: WsApp) => Promise<void>,
+): Promise<void> {
   const app = await bootstrap(ObservedModule, { ...testOptions, ...options });
   try {
     await run(app);
@@ -50,7 +64,10 @@ test('/readyz answers 503 while the adapter reports it is disconnected, and 200 
     adapter.connected = false;
     const down = await get(app.port, '/readyz');
     expect(down.status).toBe(503);
-    expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { accepting: true, adapter: false } });
+    expect(JSON.parse(down.body)).toEqual({
+      status: 'unavailable',
+      checks: { accepting: true, adapter: false },
+    });
     expect((await get(app.port, '/healthz')).status).toBe(200);
     adapter.connected = true;
     expect((await get(app.port, '/readyz')).status).toBe(200);
@@ -91,7 +108,10 @@ test('/readyz answers 503 once the app is shutting down', async () => {
   await closing;
   await client.closed;
   expect(res.status).toBe(503);
-  expect(JSON.parse(res.body)).toEqual({ status: 'unavailable', checks: { accepting: false, adapter: true } });
+  expect(JSON.parse(res.body)).toEqual({
+    status: 'unavailable',
+    checks: { accepting: false, adapter: true },
+  });
 });
 
 test('health paths can be moved, and answer only GET and HEAD', async () => {
@@ -127,7 +147,12 @@ describe('on a user-supplied server', () => {
   const port = (): number => (server.address() as AddressInfo).port;
 
   test('our paths are answered by the framework and never reach the user handler; other paths do', async () => {
-    const app = await bootstrap(ObservedModule, { ...testOptions, server, health: true, metrics: { path: '/metrics' } });
+    const app = await bootstrap(ObservedModule, {
+      ...testOptions,
+      server,
+      health: true,
+      metrics: { path: '/metrics' },
+    });
     try {
       expect((await get(port(), '/healthz')).status).toBe(200);
       expect((await get(port(), '/metrics')).body).toContain('ws_connections');

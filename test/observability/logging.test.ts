@@ -39,7 +39,11 @@ test('the start-up summary lists every route with its controller and handlers', 
     expect(summary?.fields.port).toBe(app.port);
     expect(summary?.fields.routes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: '/chat/:room', controller: 'ObservedChatController', handlers: expect.arrayContaining(["connect -> connect()", "message 'echo' -> echo()"]) }),
+        expect.objectContaining({
+          path: '/chat/:room',
+          controller: 'ObservedChatController',
+          handlers: expect.arrayContaining(['connect -> connect()', "message 'echo' -> echo()"]),
+        }),
         expect.objectContaining({ path: '/idle', controller: 'IdleController', events: ['noop'] }),
       ]),
     );
@@ -52,8 +56,19 @@ test('a refused handshake is logged at info with its status, code and reason', a
     await expect(connect(urlOf(app.port, '/nowhere'))).rejects.toMatchObject({ status: 404 });
     const refusals = entries.filter((e) => e.msg === 'handshake refused');
     expect(refusals).toEqual([
-      expect.objectContaining({ level: 'info', fields: expect.objectContaining({ path: '/chat/x', status: 401, code: 'UNAUTHORIZED', reason: 'bad token' }) }),
-      expect.objectContaining({ level: 'info', fields: expect.objectContaining({ path: '/nowhere', status: 404, code: 'NOT_FOUND' }) }),
+      expect.objectContaining({
+        level: 'info',
+        fields: expect.objectContaining({
+          path: '/chat/x',
+          status: 401,
+          code: 'UNAUTHORIZED',
+          reason: 'bad token',
+        }),
+      }),
+      expect.objectContaining({
+        level: 'info',
+        fields: expect.objectContaining({ path: '/nowhere', status: 404, code: 'NOT_FOUND' }),
+      }),
     ]);
   });
 });
@@ -91,10 +106,16 @@ test('the default logger shape is pino: JSON lines with level, time and msg', as
       done();
     },
   });
-  const app = await bootstrap(ObservedModule, { port: 0, host: '127.0.0.1', logger: pino({ name: 'ws-controllers' }, sink) });
+  const app = await bootstrap(ObservedModule, {
+    port: 0,
+    host: '127.0.0.1',
+    logger: pino({ name: 'ws-controllers' }, sink),
+  });
   const port = app.port;
   await app.close();
-  const summary = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => String(l.msg).startsWith('ws-controllers listening'));
+  const summary = lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((l) => String(l.msg).startsWith('ws-controllers listening'));
   expect(summary).toMatchObject({ level: 30, name: 'ws-controllers', port });
   expect(typeof summary?.time).toBe('number');
 });

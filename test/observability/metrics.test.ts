@@ -28,7 +28,9 @@ async function scriptedTraffic(): Promise<Traffic> {
     const b = await connect(url('/chat/lobby'));
     const idle = await connect(url('/idle'));
     sockets.push(a, b);
-    await expect(connect(url('/chat/lobby?token=bad'))).rejects.toMatchObject({ status: 401 } satisfies Partial<Refusal>);
+    await expect(connect(url('/chat/lobby?token=bad'))).rejects.toMatchObject({
+      status: 401,
+    } satisfies Partial<Refusal>);
     await expect(connect(url('/nowhere'))).rejects.toMatchObject({ status: 404 });
     for (let i = 0; i < 3; i++) await a.request('echo', { i });
     await a.request('say', { text: 'hi' });
@@ -59,7 +61,8 @@ describe('metrics after scripted traffic', () => {
     traffic = await scriptedTraffic();
   });
   afterAll(() => traffic?.app.close());
-  const value = (name: string, labels: Record<string, string> = {}): number | undefined => valueOf(traffic.families, name, labels);
+  const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
+    valueOf(traffic.families, name, labels);
 
   test('the exposition text parses as Prometheus text format with a TYPE for every family', () => {
     for (const family of traffic.families.values()) expect(family.type).not.toBe('untyped');

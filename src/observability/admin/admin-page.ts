@@ -111,7 +111,9 @@ export function adminPage(nonce: string): string {
 
 /** The page asking for the token (no data, nothing to protect). */
 export function tokenPage(nonce: string, wrongToken: boolean): string {
-  const note = wrongToken ? '<p class="bad">That token is not valid.</p>' : '<p>This view needs the admin token.</p>';
+  const note = wrongToken
+    ? '<p class="bad">That token is not valid.</p>'
+    : '<p>This view needs the admin token.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ws-controllers admin</title>
 <style nonce="${nonce}">body{font:14px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#f6f7f9}

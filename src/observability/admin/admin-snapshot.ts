@@ -42,7 +42,14 @@ export interface AdminSnapshot {
   at: number;
   nodeId: string;
   uptimeSeconds: number;
-  totals: { connections: number; rooms: number; memberships: number; messagesIn: number; messagesOut: number; errors: number };
+  totals: {
+    connections: number;
+    rooms: number;
+    memberships: number;
+    messagesIn: number;
+    messagesOut: number;
+    errors: number;
+  };
   /** Newest first, at most `MAX_CONNECTIONS`. */
   connections: AdminConnection[];
   /** Largest first, at most `MAX_ROOMS`. */
@@ -124,7 +131,14 @@ export class SnapshotBuilder {
       if (e.in === 0 && e.out === 0) continue; // handlers that have not been called yet
       const rate = this.rates.get(e.event);
       const count = e.duration.count;
-      events.push({ event: e.event, in: e.in, out: e.out, inPerSecond: rate?.in ?? 0, outPerSecond: rate?.out ?? 0, avgMs: count ? (e.duration.sum / count) * 1000 : 0 });
+      events.push({
+        event: e.event,
+        in: e.in,
+        out: e.out,
+        inPerSecond: rate?.in ?? 0,
+        outPerSecond: rate?.out ?? 0,
+        avgMs: count ? (e.duration.sum / count) * 1000 : 0,
+      });
     }
     events.sort((a, b) => b.in + b.out - (a.in + a.out) || a.event.localeCompare(b.event));
     let errors = 0;
@@ -134,7 +148,14 @@ export class SnapshotBuilder {
       at: now,
       nodeId: hub.nodeId,
       uptimeSeconds: Math.round((now - this.started) / 1000),
-      totals: { connections: hub.clients.size, rooms: hub.roomMembers.size, memberships, messagesIn, messagesOut, errors },
+      totals: {
+        connections: hub.clients.size,
+        rooms: hub.roomMembers.size,
+        memberships,
+        messagesIn,
+        messagesOut,
+        errors,
+      },
       connections: connections.slice(0, MAX_CONNECTIONS),
       rooms,
       events,

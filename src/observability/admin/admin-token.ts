@@ -5,7 +5,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Where a request may carry the token: `?token=` or `Authorization: Bearer <token>`. */
-export function presentedToken(req: { query: Record<string, string>; headers: Record<string, string | string[] | undefined> }): string | undefined {
+export function presentedToken(req: {
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}): string | undefined {
   if (req.query.token !== undefined) return req.query.token;
   const header = req.headers.authorization;
   const value = Array.isArray(header) ? header[0] : header;

@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../app/logger';
 import type { Hub } from '../../rooms/hub';
-import type { Handshake, SideChannel, SideRefusal, SideRequest, SideResponse, TransportSocket } from '../../transport/transport';
+import type {
+  Handshake,
+  SideChannel,
+  SideRefusal,
+  SideRequest,
+  SideResponse,
+  TransportSocket,
+} from '../../transport/transport';
 import { onlyGet } from '../http-response';
 import type { AdminOptions } from '../options';
 import type { TrafficStats } from '../traffic-stats';
@@ -36,7 +43,9 @@ export class AdminView {
     private readonly logger: Logger,
   ) {
     if (typeof options.token !== 'string' || options.token.length === 0) {
-      throw new Error('ws-controllers: `admin` needs a non-empty `token` (the admin view is never served unprotected)');
+      throw new Error(
+        'ws-controllers: `admin` needs a non-empty `token` (the admin view is never served unprotected)',
+      );
     }
     this.path = options.path ?? '/admin';
     this.token = options.token;
