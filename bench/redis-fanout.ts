@@ -2,7 +2,7 @@
  * @module bench/redis-fanout
  * Cross-node broadcast throughput through the Redis adapter. Two app nodes run in child processes
  * with `RedisAdapter` on a throw-away redis-server; S subscribers sit in one room on node B; one
- * publisher keeps 8 `to-room` requests in flight. Case "cross": the publisher is on node A (every
+ * publisher keeps 8 `to-room` emits in flight end to end (paced by the last subscriber). Case "cross": the publisher is on node A (every
  * message crosses Redis once, B fans out). Case "local": the publisher is on node B itself (the
  * same adapter, no crossing) as the reference measured in the same run.
  *
@@ -49,22 +49,23 @@ function request(ws: WebSocket, event: string, payload: unknown): Promise<void> 
   });
 }
 
-/** Keeps IN_FLIGHT room emits going from `publisher` until stopped. */
-function publish(publisher: WebSocket): () => void {
+/**
+ * Keeps IN_FLIGHT room emits in flight end to end: a new one is sent each time the last subscriber
+ * (the last to be served by the fan-out) receives one, so nothing piles up in Redis or the nodes.
+ */
+function publish(publisher: WebSocket, probe: WebSocket): () => void {
   let stopped = false;
-  let next = 0;
   const text = JSON.stringify({ text: 'hello, world!', n: 1000123 });
-  publisher.on('message', () => {
-    if (!stopped)
-      publisher.send(
-        `{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`,
-      );
-  });
-  for (let i = 0; i < IN_FLIGHT; i++)
-    publisher.send(
-      `{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}},"id":${next++}}`,
-    );
-  return () => (stopped = true);
+  const frame = `{"event":"to-room","payload":{"room":"bench","text":${JSON.stringify(text)}}}`;
+  const onProbe = (): void => {
+    if (!stopped) publisher.send(frame);
+  };
+  probe.on('message', onProbe);
+  for (let i = 0; i < IN_FLIGHT; i++) publisher.send(frame);
+  return () => {
+    stopped = true;
+    probe.off('message', onProbe);
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -82,15 +83,17 @@ async function runCase(
   const count = (): void => void deliveries++;
   for (const ws of subscribers) ws.on('message', count);
   const publisher = await open(publisherNode.port);
-  const stop = publish(publisher);
+  const stop = publish(publisher, subscribers[subscribers.length - 1] as WebSocket);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const rates: number[] = [];
   const cpuPerDelivery: number[] = [];
   const redisCpu: number[] = [];
+  const clientCpu: number[] = [];
   for (let w = 0; w < WINDOWS; w++) {
     const d0 = deliveries;
     const c0 = nodes.map((n) => cpuMs(n.process.pid));
     const r0 = cpuMs(redisPid);
+    const k0 = cpuMs(process.pid);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const elapsed = (performance.now() - t0) / 1000;
@@ -99,13 +102,14 @@ async function runCase(
     rates.push(delivered / elapsed);
     cpuPerDelivery.push((serverMs * 1000) / Math.max(1, delivered));
     redisCpu.push((cpuMs(redisPid) - r0) / 10 / elapsed);
+    clientCpu.push((cpuMs(process.pid) - k0) / 10 / elapsed);
   }
   stop();
   publisher.close();
   for (const ws of subscribers) ws.off('message', count);
   await new Promise((r) => setTimeout(r, 500)); // let in-flight emits drain
   console.log(
-    `${name.padEnd(6)} deliveries/s ${fmt(rates)}  |  server CPU µs/delivery (both nodes) ${fmt(cpuPerDelivery, 2)}  |  redis CPU % ${fmt(redisCpu, 1)}`,
+    `${name.padEnd(6)} deliveries/s ${fmt(rates)}  |  server CPU µs/delivery (both nodes) ${fmt(cpuPerDelivery, 2)}  |  redis CPU % ${fmt(redisCpu, 1)}  |  load client CPU % ${fmt(clientCpu, 0)}`,
   );
   return median(rates);
 }
