@@ -36,7 +36,7 @@ import {
   type BootstrapOptions,
   type Logger,
   type RawMessageData,
-  type WsClient,
+  WsClient,
 } from 'ws-controllers';
 import { connect, TestSocket, urlOf, type Refusal } from '../support/ws-test-client';
 
@@ -46,6 +46,7 @@ import { connect, TestSocket, urlOf, type Refusal } from '../support/ws-test-cli
 @injectable()
 class ChatStore {
   connectReadyState: number[] = [];
+  connectSaw: Array<{ query: unknown; trace: unknown; remoteAddress: string; path: string }> = [];
   disconnects: Array<{ id: string; code: number; reason: string; readyState: number }> = [];
   errors: unknown[] = [];
   readyStateAfterClose: number | undefined;
@@ -75,6 +76,7 @@ class ChatController {
   @OnConnect()
   connect(@ConnectedClient() client: WsClient, @Query('token') token: string) {
     this.store.connectReadyState.push(client.readyState);
+    this.store.connectSaw.push({ query: client.query, trace: client.headers['x-trace'], remoteAddress: client.remoteAddress, path: client.path });
     if (token === 'deny') return false;
     if (token === 'crash') throw new Error('connect secret');
     if (token === 'forbid') throw new WsException('NOPE', 'not you');
@@ -146,6 +148,16 @@ class ChatController {
   @OnMessage('field')
   field(@Payload('name') name: string) {
     return name;
+  }
+
+  @OnMessage('person-field')
+  personField(@Payload('person') dto: PersonDto) {
+    return { isDto: dto instanceof PersonDto, street: dto.address.street };
+  }
+
+  @OnMessage('array')
+  array(@Payload() items: string[]) {
+    return items.length;
   }
 
   @OnMessage('person')
@@ -887,6 +899,14 @@ describe('connection lifecycle', () => {
     expect((await raw.request('greet', 'x')).payload).toMatchObject({ code: 'UNKNOWN_EVENT' });
   });
 
+  test('@OnConnect sees the query, the headers and the remote address', async () => {
+    const app = await start();
+    await open(app, '/chat?token=good&room=a', { headers: { 'X-Trace': 'abc' } });
+    expect(app.get(ChatStore).connectSaw).toEqual([
+      { query: { token: 'good', room: 'a' }, trace: 'abc', remoteAddress: expect.stringMatching(/127\.0\.0\.1$/), path: '/chat' },
+    ]);
+  });
+
   test('a WsException without status refuses with 403', async () => {
     const app = await start();
     const refused = await refusal(app, '/chat?token=forbid');
@@ -1032,6 +1052,7 @@ describe('validation', () => {
     expect(details.map((d) => d.property).sort()).toEqual(['room', 'typing']);
     expect(Object.keys(details.find((d) => d.property === 'room')!.constraints)).toContain('isLength');
     expect(Object.keys(details.find((d) => d.property === 'typing')!.constraints)).toContain('isBoolean');
+    expect(JSON.stringify(error.payload)).not.toContain('"yes"'); // README: no values echoed in errors
   });
 
   test('nested failures are listed with their dotted path', async () => {
@@ -1077,6 +1098,13 @@ describe('validation', () => {
     expect((await socket.request(event, bad)).payload).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
+  test('an array parameter type is checked (README)', async () => {
+    const app = await start();
+    const socket = await chat(app);
+    expect((await socket.request('array', ['a', 'b'])).payload).toBe(2);
+    expect((await socket.request('array', { 0: 'a' })).payload).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   test('unknown, any and object-typed payloads pass through unchanged', async () => {
     const app = await start();
     const socket = await chat(app);
@@ -1085,6 +1113,16 @@ describe('validation', () => {
     expect((await socket.request('echo', [1, 2])).payload).toEqual([1, 2]);
     expect((await socket.request('echo-any', 'str')).payload).toBe('str');
     expect((await socket.request('echo-object', value)).payload).toEqual(value);
+  });
+
+  test('@Payload(field) with a class type validates that property, naming it in the details', async () => {
+    const app = await start();
+    const socket = await chat(app);
+    expect((await socket.request('person-field', { person: { name: 'a', address: { street: 's' } } })).payload).toEqual({ isDto: true, street: 's' });
+    const error = await socket.request('person-field', { person: { name: 'a', address: { street: 1 } } });
+    expect(error.payload).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const properties = (error.payload as { details: Array<{ property: string }> }).details.map((d) => d.property);
+    expect(properties).toEqual([expect.stringMatching(/(^|\.)address\.street$/)]);
   });
 
   test('@Payload(field) takes one property, type-checked', async () => {
