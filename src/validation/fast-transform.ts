@@ -5,6 +5,9 @@
  * `Object.assign(new Dto(), payload)` with class-transformer's own rules for skipped keys.
  * Anything else returns `undefined`, and the caller uses class-transformer itself.
  */
+// Brings the ambient declaration along wherever this file is compiled from source (tests, paths mappings).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a .d.ts with no runtime module cannot be imported
+/// <reference path="./class-transformer-storage.d.ts" />
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 
 /** Builds the instance, or returns `undefined` when class-transformer must do it. */
