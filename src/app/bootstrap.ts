@@ -17,6 +17,7 @@ import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
 import { RoomService } from '../rooms/room-service';
 import { NodeWsTransport } from '../transport/node-ws-transport';
+import type { Transport } from '../transport/transport';
 import { resolveLogger } from './logger';
 import { resolveOptions, type BootstrapOptions } from './options';
 import { WsApp } from './ws-app';
@@ -61,7 +62,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
     onError: observability?.onError,
     inFlight: hardening.inFlight,
   });
-  const transport =
+  const transport: Transport =
     settings.transport ??
     new NodeWsTransport({
       port: settings.port,
@@ -74,9 +75,11 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       maxPingsPer10s: settings.maxPingsPer10s,
     });
   hub.prepare = (text) => transport.prepare(text);
+  const publish = transport.publish?.bind(transport);
+  if (publish) hub.usePublisher(publish);
   observability?.attach({ hub, engine, transport, adapter, routes: graph.controllers.map((c) => readClassMetadata(c)?.controller?.path ?? '/') });
   await adapter.init(hub);
-  await transport.listen(engine);
+  await transport.listen(engine, { port: settings.port, host: settings.host, maxPayload: settings.maxPayload, logger, server: settings.server });
 
   const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs);
   container.register(WsApp, { useValue: app });

@@ -126,6 +126,8 @@ export class Connection implements WsClient {
   /** Attaches the socket after the handshake and flushes what was sent during `@OnConnect`. */
   attach(socket: TransportSocket): void {
     this.socket = socket;
+    // Rooms joined during @OnConnect, for transports with native topics.
+    if (socket.subscribe !== undefined) for (const room of this.rooms) socket.subscribe(room);
     const queued = this.pending;
     this.pending = undefined;
     if (queued) for (const item of queued) this.write(item);

@@ -74,6 +74,7 @@ export class Hub implements ConnectionHub, AdapterHost {
       this.roomMembers.set(room, members);
     }
     members.add(connection);
+    connection.socket?.subscribe?.(room);
     if (connection.socket !== undefined) await this.adapter.joined(connection.id, room);
   }
 
@@ -81,6 +82,7 @@ export class Hub implements ConnectionHub, AdapterHost {
     if (!connection.rooms.has(room)) return;
     connection.removeRoom(room);
     this.removeMember(connection, room);
+    connection.socket?.unsubscribe?.(room);
     if (connection.socket !== undefined) await this.adapter.left(connection.id, room);
   }
 
@@ -106,9 +108,23 @@ export class Hub implements ConnectionHub, AdapterHost {
     return this.adapter.sendRemote(clientId, data);
   }
 
+  private publisher: ((room: string, text: string) => void) | undefined;
+
+  /** Lets a transport with native topics (Bun) carry single-room broadcasts without excepts. */
+  usePublisher(publish: (room: string, text: string) => void): void {
+    this.publisher = publish;
+  }
+
   deliverLocal(packet: BroadcastPacket): number {
     const { rooms, path } = packet;
     const except = packet.except && packet.except.length > 0 ? packet.except : undefined;
+    if (this.publisher !== undefined && rooms?.length === 1 && except === undefined && path === undefined) {
+      const members = this.roomMembers.get(rooms[0] as string);
+      if (members === undefined) return 0;
+      this.publisher(rooms[0] as string, packet.data);
+      if (this.onSend !== undefined) this.onSend(packet.data, members.size);
+      return members.size;
+    }
     let frame: PreparedFrame | undefined;
     let delivered = 0;
     const deliver = (connection: Connection): void => {

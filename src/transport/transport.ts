@@ -28,8 +28,22 @@ export interface TransportSocket {
   close(code?: number, reason?: string): void;
   /** Drops the connection without a closing handshake. */
   terminate(): void;
+  /** Subscribes to a runtime-native topic (transports with a native room fan-out, e.g. Bun). */
+  subscribe?(room: string): void;
+  /** Leaves a runtime-native topic. */
+  unsubscribe?(room: string): void;
   /** Writes out frames held back to leave in one syscall, so `bufferedAmount` counts only what the peer has not taken. */
   flush?(): void;
+}
+
+/** Settings every transport gets from `bootstrap()` at `listen()`. */
+export interface TransportContext {
+  port: number;
+  host?: string;
+  maxPayload: number;
+  logger: import('../app/logger').Logger;
+  /** The user's http/https server when one was passed to `bootstrap` (only Node's transport can use it). */
+  server?: unknown;
 }
 
 /** The handshake facts the core decides on, whatever the runtime. */
@@ -44,7 +58,12 @@ export interface Handshake {
 /** A server transport: accepts upgrades and feeds the engine. */
 export interface Transport {
   /** Starts serving; resolves once listening. */
-  listen(engine: ConnectionEngine): Promise<void>;
+  listen(engine: ConnectionEngine, context: TransportContext): Promise<void>;
+  /**
+   * Sends a text message to every socket subscribed to a room, natively (e.g. Bun's `publish`).
+   * When present, room broadcasts without excepts or path filters take this path.
+   */
+  publish?(room: string, text: string): void;
   /** Encodes a text frame once for many sockets. */
   prepare(text: string): PreparedFrame;
   /** Stops accepting upgrades and frees what the transport owns (not a user-supplied server). */
