@@ -33,38 +33,79 @@ export function prepareTextFrame(text: string): NodePreparedFrame {
   return { text, frame: Sender.frame(Buffer.from(text), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }) };
 }
 
-// Runs once per corked socket per tick: everything written to it meanwhile leaves in one writev.
-function uncork(socket: NodeSocket): void {
-  socket.corked = false;
-  (socket as unknown as { _socket: NetSocketLike })._socket.uncork();
+// Coalescing state shared by all sockets. A "tick" ends when the nextTick queue runs after the
+// current I/O callback; `epoch` counts ticks in which something was written.
+let epoch = 0;
+let tickScheduled = false;
+// Set while the frame being handled has more frames behind it in the same chunk (a burst).
+let burst = false;
+const corkedSockets: NodeSocket[] = [];
+
+function endTick(): void {
+  epoch++;
+  tickScheduled = false;
+  burst = false;
+  for (let i = 0; i < corkedSockets.length; i++) {
+    const socket = corkedSockets[i]!;
+    socket.corked = false;
+    (socket as unknown as { _socket: NetSocketLike })._socket.uncork();
+  }
+  corkedSockets.length = 0;
 }
 
 /** `ws`'s server-side socket with the core's `TransportSocket` methods. */
 export class NodeSocket extends WebSocket implements TransportSocket {
   /** @internal Whether the net socket is corked until the end of this tick. */
   corked = false;
+  /** @internal The tick of this socket's last write. */
+  writeEpoch = -1;
   /** @internal The connection this socket serves (read by the transport's shared listeners). */
   connection: Connection | undefined = undefined;
 
   /**
-   * Corks the underlying net socket on the first write of a tick and uncorks it on the next tick:
-   * the replies to a burst of messages read in one chunk leave in one syscall instead of one each.
+   * Coalesces the frames written to this socket in one tick. The first write of a tick goes out
+   * at once (a lone reply pays nothing) unless more frames wait in the chunk being read; otherwise
+   * the net socket is corked until the tick ends, so the replies to a burst of messages read in one
+   * chunk (or 8 broadcasts to the same subscribers) leave in one writev instead of one each.
    * ws corks around each frame too; corks nest, so its uncork no longer flushes early.
    */
   private coalesce(): void {
+    if (this.writeEpoch !== epoch && !burst) {
+      this.writeEpoch = epoch;
+      if (!tickScheduled) {
+        tickScheduled = true;
+        process.nextTick(endTick);
+      }
+      return;
+    }
     if (this.corked) return;
+    if (!tickScheduled) {
+      tickScheduled = true;
+      process.nextTick(endTick);
+    }
+    this.writeEpoch = epoch;
     const raw = (this as unknown as { _socket?: NetSocketLike })._socket;
     if (raw === undefined) return;
     this.corked = true;
     raw.cork();
-    process.nextTick(uncork, this);
+    corkedSockets.push(this);
   }
 
   /** Uncorks now what would be uncorked at the end of the tick (the slow-consumer check needs the truth). */
   flush(): void {
     if (!this.corked) return;
-    this.corked = false; // the scheduled uncork may run once more: a no-op on an uncorked net socket
+    this.corked = false; // endTick may uncork it once more: a no-op on an uncorked net socket
     (this as unknown as { _socket: NetSocketLike })._socket.uncork();
+  }
+
+  /**
+   * @internal Called before a received frame is handled: notes whether more frames already wait in
+   * the same chunk, in which case the writes they cause (to this socket or to others) are corked
+   * from the first one.
+   */
+  received(): void {
+    const receiver = (this as unknown as { _receiver?: { _bufferedBytes: number } })._receiver;
+    burst = receiver !== undefined && receiver._bufferedBytes > 0;
   }
 
   sendText(text: string): void {

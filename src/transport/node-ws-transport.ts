@@ -177,6 +177,7 @@ export class NodeWsTransport implements Transport {
     const logger = this.options.logger;
     return {
       message(data, isBinary) {
+        (this as NodeSocket).received();
         engine.message((this as NodeSocket).connection!, isBinary ? data : data.toString(), isBinary);
       },
       close(code, reason) {
