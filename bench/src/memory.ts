@@ -18,11 +18,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Measures one server in a fresh process started with `--expose-gc`. */
 export async function measureIdleMemory(
-  spec: { name: string; file: string; client: string },
+  spec: { name: string; file: string; client: string; env?: Record<string, string> },
   connections: number,
   settleMs: number,
 ): Promise<MemoryResult> {
-  const server = await startServer(spec.file, 'echo', ['--expose-gc']);
+  const server = await startServer(spec.file, 'echo', ['--expose-gc'], spec.env);
   const sio = spec.client === 'sio-client.js';
   const client = startIdleClient(spec.client, sio ? `http://127.0.0.1:${server.port}` : `ws://127.0.0.1:${server.port}/echo`);
   try {

@@ -13,12 +13,13 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 /** Whether processes are pinned (taskset exists and works). */
 export const pinned = hasTaskset;
 
-function start(core: number, args: string[]): ChildProcess {
+function start(core: number, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const options = { stdio: ['pipe', 'pipe', 'inherit'] as ('pipe' | 'inherit')[], env };
   // taskset execs node in place, so the child's PID is node's PID.
   return readLines(
     hasTaskset
-      ? spawn('taskset', ['-c', String(core), process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
-      : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] }),
+      ? spawn('taskset', ['-c', String(core), process.execPath, ...args], options)
+      : spawn(process.execPath, args, options),
   );
 }
 
@@ -86,9 +87,14 @@ export interface ServerProcess {
 }
 
 /** Starts `dist/servers/<file> <variant>` on core 0 and waits for its port. */
-export async function startServer(file: string, variant: string, nodeFlags: string[] = []): Promise<ServerProcess> {
+export async function startServer(
+  file: string,
+  variant: string,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = start(0, [...nodeFlags, ...extra, join(DIST, 'servers', file), variant]);
+  const child = start(0, [...nodeFlags, ...extra, join(DIST, 'servers', file), variant], { ...process.env, ...env });
   const port = Number(await nextLine(child, 'ready', 20_000));
   return {
     pid: child.pid!,

@@ -2,7 +2,7 @@
  * @module bench/runner
  * `npm run bench` / `npm run bench:quick`: runs every case against every server in one run, prints
  * the tables (ratios to raw `ws` measured in the same run) and, for the full run, writes BENCHMARKS.md.
- * Flags: --quick, --filter <regexp on "case server">, --no-write.
+ * Flags: --quick, --filter <regexp on "case server">, --no-write, --warmup/--window <ms>, --windows <n>.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,11 +15,22 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const filterIndex = argv.indexOf('--filter');
 const filter = filterIndex === -1 ? undefined : new RegExp(argv[filterIndex + 1] ?? '');
-const write = !quick && !argv.includes('--no-write') && filter === undefined;
 
-const timing = quick
-  ? { warmup: 300, window: 700, windows: 1, maxWindows: 1 }
-  : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
+
+const flag = (name: string): number | undefined => {
+  const index = argv.indexOf(name);
+  return index === -1 ? undefined : Number(argv[index + 1]);
+};
+
+// --warmup / --window / --windows override the protocol's timing for exploratory runs (nothing is written then).
+const base = quick ? { warmup: 300, window: 700, windows: 1, maxWindows: 1 } : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
+const timing = {
+  warmup: flag('--warmup') ?? base.warmup,
+  window: flag('--window') ?? base.window,
+  windows: flag('--windows') ?? base.windows,
+  maxWindows: Math.max(flag('--windows') ?? 0, base.maxWindows),
+};
+const custom = flag('--warmup') !== undefined || flag('--window') !== undefined || flag('--windows') !== undefined;
 
 /** A server under test: its file, variant and the client that speaks to it. */
 interface ServerSpec {
@@ -27,6 +38,7 @@ interface ServerSpec {
   file: string;
   variant: string;
   client: 'load-client.js' | 'sio-client.js';
+  env?: Record<string, string>;
 }
 
 const ECHO_SERVERS: ServerSpec[] = [
@@ -43,6 +55,17 @@ const FAN_SERVERS: ServerSpec[] = [
   { name: 'raw ws pre-framed', file: 'raw-ws.js', variant: 'fan-framed', client: 'load-client.js' },
   { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'fan', client: 'load-client.js' },
 ];
+
+// BENCH_BASELINE_DIST=<absolute path to another build's dist/index.js>[,<label>=<path>...] adds rows of
+// ws-controllers from those builds, so an optimisation's before/after come from the same run.
+for (const entry of (process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).reverse()) {
+  const [label, path] = entry.includes('=') ? (entry.split('=') as [string, string]) : ['baseline', entry];
+  for (const list of [ECHO_SERVERS, FAN_SERVERS]) {
+    for (const spec of list.filter((s) => s.file === 'ws-controllers.js' && s.env === undefined)) {
+      list.splice(list.indexOf(spec), 0, { ...spec, name: `${spec.name} (${label})`, env: { WSC_DIST: path } });
+    }
+  }
+}
 
 const ECHO_CASES = [
   { c: 50, w: 1 },
@@ -86,15 +109,23 @@ async function runCase(
   return { label, server: spec.name, windows, wanted: timing.windows };
 }
 
-async function withServers<T>(specs: ServerSpec[], body: (servers: ServerProcess[]) => Promise<T>): Promise<T> {
+async function withServers<T>(specs: ServerSpec[], labels: string[], body: (servers: ServerProcess[]) => Promise<T>): Promise<T | undefined> {
+  // Only the servers some selected case needs are started (the others stay as placeholders).
   const servers: ServerProcess[] = [];
+  const needed = specs.map((spec) => labels.some((label) => selected(label, spec.name)));
+  if (!needed.some(Boolean)) return undefined;
   try {
-    for (const spec of specs) servers.push(await startServer(spec.file, spec.variant));
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      servers.push(needed[i] ? await startServer(spec.file, spec.variant, [], spec.env) : PLACEHOLDER);
+    }
     return await body(servers);
   } finally {
     for (const server of servers) await server.stop();
   }
 }
+
+const PLACEHOLDER: ServerProcess = { pid: 0, port: 0, memory: () => Promise.reject(new Error('not started')), stop: () => Promise.resolve() };
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -107,7 +138,7 @@ async function main(): Promise<void> {
 
   // Every server of a group runs for the whole group, so each case meets them back to back.
   process.stderr.write('echo cases\n');
-  await withServers(ECHO_SERVERS, async (servers) => {
+  await withServers(ECHO_SERVERS, ECHO_CASES.map(({ c, w }) => `echo C${c} W${w}`), async (servers) => {
     for (const { c, w } of ECHO_CASES) {
       const label = `echo C${c} W${w}`;
       for (let i = 0; i < ECHO_SERVERS.length; i++) {
@@ -122,7 +153,7 @@ async function main(): Promise<void> {
   for (const n of FAN_SIZES) {
     const label = `fan-out ${n}`;
     // Fresh servers per size: 5,000 sockets left from the last size would weigh on the next one.
-    await withServers(FAN_SERVERS, async (servers) => {
+    await withServers(FAN_SERVERS, [label], async (servers) => {
       for (let i = 0; i < FAN_SERVERS.length; i++) {
         const spec = FAN_SERVERS[i]!;
         if (!selected(label, spec.name)) continue;
@@ -140,9 +171,11 @@ async function main(): Promise<void> {
     memory.push(result);
   }
 
-  const command = `npm run ${quick ? 'bench:quick' : 'bench'}${argv.filter((a) => a !== '--quick').length ? ' -- ' + argv.filter((a) => a !== '--quick').join(' ') : ''}`;
+  const envPrefix = process.env.BENCH_BASELINE_DIST ? `BENCH_BASELINE_DIST=${process.env.BENCH_BASELINE_DIST} ` : '';
+  const command = `${envPrefix}npm run ${quick ? 'bench:quick' : 'bench'}${argv.filter((a) => a !== '--quick').length ? ' -- ' + argv.filter((a) => a !== '--quick').join(' ') : ''}`;
   const report = renderReport({ results, memory, machine: describeMachine(), command, started, finished: new Date(), timing, idleConnections: IDLE_CONNECTIONS });
   process.stdout.write(report + '\n');
+  const write = !quick && !custom && !argv.includes('--no-write') && filter === undefined;
   if (write) writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report + '\n');
 }
 

@@ -4,6 +4,7 @@
  * and `mem` on stdin answered with the memory after forced garbage collections.
  */
 import { createInterface } from 'node:readline';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** The bench message's payload and the strings every server agrees on. */
 export const ROOM = 'bench';
@@ -27,6 +28,8 @@ export function announce(port: number, close: () => Promise<void> | void): void 
   process.stdout.write(`ready ${port}\n`);
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
+    // `heap <file>` (for investigating memory by hand) writes a heap snapshot.
+    if (line.startsWith('heap ')) return void process.stdout.write(`heap ${writeHeapSnapshot(line.slice(5).trim())}\n`);
     if (line.trim() !== 'mem') return;
     void collect().then(() => {
       const { rss, heapUsed } = process.memoryUsage();

@@ -6,18 +6,13 @@
 import 'reflect-metadata';
 // The framework's own class-validator copy, so DTO metadata lands where the framework reads it.
 import { IsInt, IsString, Length, Min } from '../../../node_modules/class-validator';
-import {
-  bootstrap,
-  ConnectedClient,
-  Module,
-  OnConnect,
-  OnMessage,
-  Payload,
-  Query,
-  RoomService,
-  WebSocketController,
-  type WsClient,
-} from '../../../dist/index';
+import type { WsClient } from '../../../dist/index';
+
+// WSC_DIST points at another build (e.g. a baseline copy of dist/) for before/after runs.
+type Framework = typeof import('../../../dist/index');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the build under test is picked at run time
+const framework = require(process.env.WSC_DIST ?? '../../../dist/index') as Framework;
+const { bootstrap, ConnectedClient, inject, Module, OnConnect, OnMessage, Payload, Query, RoomService, WebSocketController } = framework;
 import { announce, ROOM, variant } from './control';
 
 /** The bench payload, validated. */
@@ -49,7 +44,7 @@ class EchoDtoController {
 
 @WebSocketController('/fan')
 class FanController {
-  constructor(private readonly rooms: RoomService) {}
+  constructor(@inject(RoomService) private readonly rooms: InstanceType<typeof RoomService>) {}
 
   @OnConnect()
   connect(@ConnectedClient() client: WsClient, @Query('sub') sub: string | undefined): Promise<void> | void {
