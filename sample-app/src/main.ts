@@ -43,6 +43,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('The chat could not start:', error);
+  console.error('The chat could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

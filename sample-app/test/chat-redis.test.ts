@@ -103,3 +103,7 @@ describeRedis('sample chat on Redis', () => {
     expect((reply.payload as { history: ChatMessage[] }).history.map((m) => m.text)).toContain('remember me');
   });
 });
+
+test('a REDIS_URL where nothing listens fails the start instead of hanging', async () => {
+  await expect(createChatStores('redis://127.0.0.1:1')).rejects.toThrow('Redis is unreachable at redis://127.0.0.1:1');
+});

@@ -11,12 +11,26 @@ import { NameRegistry, type NameClaim } from './name-registry';
 /** A node-redis client. */
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** Opens the Redis connection the chat stores share. */
+/** Opens the Redis connection the chat stores share; rejects when Redis cannot be reached at start-up. */
 export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisClient> {
-  const client = createClient({ url });
-  // Without a listener, a dropped connection would crash the process; node-redis reconnects by itself.
-  client.on('error', onError);
+  let connected = false;
+  let failing = false;
+  const client = createClient({
+    url,
+    socket: {
+      // Give up quickly at start-up (a wrong REDIS_URL should fail, not hang); later, retry for ever.
+      reconnectStrategy: (retries, cause) =>
+        !connected && retries >= 2 ? new Error(`Redis is unreachable at ${url}: ${cause.message}`) : Math.min(100 * 2 ** retries, 3000),
+    },
+  });
+  // Without a listener a dropped connection would crash the process; log once per outage, not per retry.
+  client.on('error', (error: Error) => {
+    if (connected && !failing) onError(error);
+    failing = true;
+  });
+  client.on('ready', () => (failing = false));
   await client.connect();
+  connected = true;
   return client;
 }
 
