@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { redisInstalled, RedisServer } from '../../test/redis/support/redis-server';
 import { startChatServer, type ChatServer } from '../src/server';
 import { buildPage } from './support/build-page';
 
@@ -38,10 +39,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function enter(name: string): Promise<Page> {
+async function enter(name: string, on: ChatServer = server): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/?name=${name}`);
+  await page.goto(`${on.url}/?name=${name}`);
   // The page joins the first channel by itself once welcomed.
   await page.locator('#channels li.active', { hasText: 'general' }).waitFor();
   return page;
@@ -107,6 +108,33 @@ browserTest('the page reconnects and rejoins its channel after a server restart'
   await page.locator('#messages .message', { hasText: 'back again' }).waitFor();
   await page.context().close();
 }, 40_000);
+
+const clusterTest = hasChromium && (redisInstalled || process.env.REQUIRE_REDIS === '1') ? test : test.skip;
+
+clusterTest('two browsers on two nodes sharing one Redis chat together', async () => {
+  const redis = new RedisServer();
+  await redis.start();
+  const pages = await buildPage();
+  const nodes = [
+    await startChatServer({ port: 0, host: '127.0.0.1', redisUrl: redis.url, staticDirs: pages, logger: false }),
+    await startChatServer({ port: 0, host: '127.0.0.1', redisUrl: redis.url, staticDirs: pages, logger: false }),
+  ];
+  try {
+    const gina = await enter('gina', nodes[0]);
+    const hugo = await enter('hugo', nodes[1]);
+    await expectPresence(gina, ['gina (you)', 'hugo']);
+    await hugo.locator('#composer-text').pressSequentially('from node two');
+    await gina.locator('#typing', { hasText: 'hugo is typing…' }).waitFor();
+    await hugo.locator('#composer-text').press('Enter');
+    await gina.locator('#messages .message', { hasText: 'from node two' }).waitFor();
+    await hugo.context().close();
+    await expectPresence(gina, ['gina (you)']);
+    await gina.context().close();
+  } finally {
+    for (const node of nodes) await node.close();
+    await redis.stop();
+  }
+}, 60_000);
 
 // Waits until the presence list shows exactly these names (the page updates it as pushes arrive).
 async function expectPresence(page: Page, names: string[]): Promise<void> {
