@@ -24,6 +24,8 @@ const browserTest = hasChromium ? test : test.skip;
 
 let server: ChatServer;
 let browser: Browser;
+// Uncaught exceptions in any page fail the suite at the end.
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -37,11 +39,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  expect(pageErrors).toEqual([]);
 });
 
 async function enter(name: string, on: ChatServer = server): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
   await page.goto(`${on.url}/?name=${name}`);
   // The page joins the first channel by itself once welcomed.
   await page.locator('#channels li.active', { hasText: 'general' }).waitFor();
