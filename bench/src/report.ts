@@ -130,10 +130,11 @@ export function renderReport(input: ReportInput): string {
     '',
     ...input.machine,
     '',
-    `Method (see bench/README.md): warm-up ${timing.warmup / 1000} s, then ${timing.window / 1000} s windows until ${timing.windows} clean ones ` +
-      `(at most ${timing.maxWindows}); a window is dropped when the rest of the box used more than 20 % of a core. ` +
+    `Method (see bench/README.md): each case runs in ${timing.windows} round(s) that visit every server in turn (so a busy spell on the ` +
+      `shared machine lands on all of them alike); a round is a fresh client, ${timing.warmup / 1000} s of warm-up, then one ${timing.window / 1000} s window, ` +
+      're-run (at most twice) when the rest of the box used more than 20 % of a core. ' +
       'Server µs/msg = server CPU (utime+stime from /proc) / messages. Ratios are to raw `ws` in the same run (lower is better; ' +
-      'for fan-out deliveries/s higher is better, against raw ws naive). ⚠ = not enough clean windows: the least disturbed ones are shown.',
+      'for fan-out deliveries/s higher is better, against raw ws naive). ⚠ = fewer clean windows than rounds: the least disturbed ones are shown.',
     '',
     '## Echo (request/reply)',
     '',

@@ -28,7 +28,7 @@ const timing = {
   warmup: flag('--warmup') ?? base.warmup,
   window: flag('--window') ?? base.window,
   windows: flag('--windows') ?? base.windows,
-  maxWindows: Math.max(flag('--windows') ?? 0, base.maxWindows),
+  maxWindows: (flag('--windows') ?? base.windows) * (quick ? 1 : 3),
 };
 const custom = flag('--warmup') !== undefined || flag('--window') !== undefined || flag('--windows') !== undefined;
 
@@ -80,17 +80,22 @@ function selected(label: string, server: string): boolean {
   return filter === undefined || filter.test(`${label} ${server}`);
 }
 
+// Each client session measures one clean window (re-running a dropped one at most twice); a case is
+// run in `timing.windows` rounds that visit every server in turn, so a busy spell on the shared
+// machine lands on all servers alike instead of on whichever one happened to be measured then.
+const RERUNS_PER_ROUND = 2;
+
 function windowArgs(pid: number): string[] {
   return [
     '--server-pid', String(pid),
     '--warmup', String(timing.warmup),
     '--window', String(timing.window),
-    '--windows', String(timing.windows),
-    '--max-windows', String(timing.maxWindows),
+    '--windows', '1',
+    '--max-windows', String(1 + (quick ? 0 : RERUNS_PER_ROUND)),
   ];
 }
 
-const clientTimeout = timing.warmup + timing.window * timing.maxWindows + 120_000;
+const clientTimeout = timing.warmup + timing.window * (1 + RERUNS_PER_ROUND) + 120_000;
 
 async function runCase(
   server: ServerProcess,
@@ -137,15 +142,26 @@ async function main(): Promise<void> {
   };
 
   // Every server of a group runs for the whole group, so each case meets them back to back.
+  // Runs one case against every selected server, in rounds, and logs one summary per server.
+  const rounds = async (specs: ServerSpec[], servers: ServerProcess[], label: string, path: string, extra: string[]): Promise<void> => {
+    const merged = new Map<number, CaseSummary>();
+    for (let round = 0; round < timing.windows; round++) {
+      for (let i = 0; i < specs.length; i++) {
+        const spec = specs[i]!;
+        if (!selected(label, spec.name)) continue;
+        const summary = await runCase(servers[i]!, spec, label, path, extra);
+        const previous = merged.get(i);
+        if (previous) previous.windows.push(...summary.windows);
+        else merged.set(i, summary);
+      }
+    }
+    for (const summary of merged.values()) log(summary);
+  };
+
   process.stderr.write('echo cases\n');
   await withServers(ECHO_SERVERS, ECHO_CASES.map(({ c, w }) => `echo C${c} W${w}`), async (servers) => {
     for (const { c, w } of ECHO_CASES) {
-      const label = `echo C${c} W${w}`;
-      for (let i = 0; i < ECHO_SERVERS.length; i++) {
-        const spec = ECHO_SERVERS[i]!;
-        if (!selected(label, spec.name)) continue;
-        log(await runCase(servers[i]!, spec, label, '/echo', ['--mode', 'echo', '--c', String(c), '--w', String(w)]));
-      }
+      await rounds(ECHO_SERVERS, servers, `echo C${c} W${w}`, '/echo', ['--mode', 'echo', '--c', String(c), '--w', String(w)]);
     }
   });
 
@@ -153,13 +169,7 @@ async function main(): Promise<void> {
   for (const n of FAN_SIZES) {
     const label = `fan-out ${n}`;
     // Fresh servers per size: 5,000 sockets left from the last size would weigh on the next one.
-    await withServers(FAN_SERVERS, [label], async (servers) => {
-      for (let i = 0; i < FAN_SERVERS.length; i++) {
-        const spec = FAN_SERVERS[i]!;
-        if (!selected(label, spec.name)) continue;
-        log(await runCase(servers[i]!, spec, label, '/fan', ['--mode', 'fan', '--n', String(n), '--w', '8']));
-      }
-    });
+    await withServers(FAN_SERVERS, [label], (servers) => rounds(FAN_SERVERS, servers, label, '/fan', ['--mode', 'fan', '--n', String(n), '--w', '8']));
   }
 
   process.stderr.write('idle memory\n');
