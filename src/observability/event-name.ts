@@ -34,3 +34,13 @@ function slowEventOf(text: string): string {
     return RAW_EVENT;
   }
 }
+
+/**
+ * `text.startsWith(prefix)`, compared from the end: the event name's last characters differ first, so
+ * a mismatch stops at once; and a plain loop is several times cheaper than V8's startsWith here.
+ */
+export function hasPrefix(text: string, prefix: string): boolean {
+  if (text.length < prefix.length) return false;
+  for (let i = prefix.length - 1; i >= 0; i--) if (text.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+  return true;
+}

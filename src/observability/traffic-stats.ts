@@ -6,23 +6,31 @@
 import { performance } from 'node:perf_hooks';
 import type { Connection, SendTap } from '../clients/connection';
 import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
+import { eventPrefix } from '../dispatch/envelope';
 import { isThenable, type Invoker } from '../dispatch/invoker';
 import type { EngineObserver } from '../engine/connection-engine';
 import { DurationBuckets } from './duration-buckets';
-import { eventOf } from './event-name';
+import { eventOf, hasPrefix, RAW_EVENT } from './event-name';
 
 /** Label of events past the cardinality cap (server-chosen names that keep changing). */
 export const OTHER_EVENT = '(other)';
+
+// How many recent events the send tap recognises by prefix.
+const RECENT_EVENTS = 4;
 
 /** Counters of one event. */
 export class EventStats {
   in = 0;
   out = 0;
+  /** How its frames start: `{"event":"<name>"` (closing quote included, so `echo` never matches `echo2`). */
+  readonly prefix: string;
   constructor(
     readonly event: string,
     /** Handler durations, in seconds. */
     readonly duration: DurationBuckets,
-  ) {}
+  ) {
+    this.prefix = eventPrefix(event);
+  }
 }
 
 /** One error sent to a client, as the admin view lists it. */
@@ -84,9 +92,28 @@ export class TrafficStats {
     return timed(this.statsFor(descriptor.event), invoke);
   };
 
+  // The events of the last few frames sent: most frames repeat a recent event (a stream of replies,
+  // a reply and its broadcast), and comparing a prefix is cheaper than slicing the name out of the
+  // frame and hashing it.
+  private readonly recent: EventStats[] = [];
+  private nextRecent = 0;
+
   /** Counts every text frame written, by the event it carries. */
   readonly onSend: SendTap = (text, recipients) => {
-    this.statsFor(eventOf(text)).out += recipients;
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const stats = recent[i]!;
+      if (hasPrefix(text, stats.prefix)) {
+        stats.out += recipients;
+        return;
+      }
+    }
+    const event = eventOf(text);
+    const stats = this.statsFor(event);
+    stats.out += recipients;
+    if (event === RAW_EVENT || stats.event !== event) return;
+    recent[this.nextRecent] = stats;
+    this.nextRecent = (this.nextRecent + 1) % RECENT_EVENTS;
   };
 
   /** Counts errors by code and keeps the latest for the admin view. */
