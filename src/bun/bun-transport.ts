@@ -6,7 +6,8 @@
 import type { Connection } from '../clients/connection';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import { handshakeProblemOf } from '../transport/handshake-check';
-import type { PreparedFrame, Transport, TransportContext, TransportSocket } from '../transport/transport';
+import type { PreparedFrame, Transport, TransportContext } from '../transport/transport';
+import { WebStandardSocket } from '../transport/web-standard-socket';
 import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
 import { bunRuntime, type BunServer, type BunServerWebSocket } from './bun-types';
 
@@ -18,35 +19,13 @@ interface SocketData {
 // Topics are namespaced so a user's own Bun topics never collide with rooms.
 const topicOf = (room: string): string => `ws-controllers:room:${room}`;
 
-/** Bun's socket seen through the core's interface. */
-class BunSocket implements TransportSocket {
-  constructor(private readonly ws: BunServerWebSocket<SocketData>) {}
-
-  get readyState(): number {
-    return this.ws.readyState;
-  }
-
-  get bufferedAmount(): number {
+/** Bun's socket seen through the core's interface, with native topics for rooms. */
+class BunSocket extends WebStandardSocket<BunServerWebSocket<SocketData>> {
+  override get bufferedAmount(): number {
     return this.ws.getBufferedAmount();
   }
 
-  sendText(text: string): void {
-    this.ws.send(text);
-  }
-
-  sendBinary(data: Uint8Array): void {
-    this.ws.send(data);
-  }
-
-  sendPrepared(frame: PreparedFrame): void {
-    this.ws.send(frame.text);
-  }
-
-  close(code?: number, reason?: string): void {
-    this.ws.close(code, reason);
-  }
-
-  terminate(): void {
+  override terminate(): void {
     this.ws.terminate();
   }
 

@@ -5,47 +5,14 @@
 import type { Connection } from '../clients/connection';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import { handshakeProblemOf } from '../transport/handshake-check';
-import type { PreparedFrame, Transport, TransportContext, TransportSocket } from '../transport/transport';
+import type { PreparedFrame, Transport, TransportContext } from '../transport/transport';
+import { WebStandardSocket } from '../transport/web-standard-socket';
 import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
-import { denoRuntime, type DenoHttpServer, type DenoWebSocket } from './deno-types';
+import { denoRuntime, type DenoHttpServer } from './deno-types';
 
 /** Close code for a message over `maxPayload`. */
 const MESSAGE_TOO_BIG = 1009;
 const encoder = new TextEncoder();
-
-/** A standard (WHATWG) server-side WebSocket seen through the core's interface. */
-class WebStandardSocket implements TransportSocket {
-  constructor(private readonly ws: DenoWebSocket) {}
-
-  get readyState(): number {
-    return this.ws.readyState;
-  }
-
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-
-  sendText(text: string): void {
-    this.ws.send(text);
-  }
-
-  sendBinary(data: Uint8Array): void {
-    this.ws.send(data);
-  }
-
-  sendPrepared(frame: PreparedFrame): void {
-    this.ws.send(frame.text);
-  }
-
-  close(code?: number, reason?: string): void {
-    this.ws.close(code, reason);
-  }
-
-  terminate(): void {
-    // The web API has no abort; a 1006-style drop is not possible, so close without waiting.
-    this.ws.close();
-  }
-}
 
 // Deno has no frame-size limit option, so the limit is checked on each message as it arrives.
 function overLimit(data: string | ArrayBuffer, maxPayload: number): boolean {
