@@ -33,16 +33,14 @@ export function prepareTextFrame(text: string): NodePreparedFrame {
   return { text, frame: Sender.frame(Buffer.from(text), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }) };
 }
 
-// Coalescing state shared by all sockets. A "tick" ends when the nextTick queue runs after the
-// current I/O callback; `epoch` counts ticks in which something was written.
-let epoch = 0;
-let tickScheduled = false;
-// Set while the frame being handled has more frames behind it in the same chunk (a burst).
+// Coalescing state shared by all sockets. `burst` is set while the frame being handled has more
+// frames behind it in the chunk just read; sockets written to meanwhile stay corked until the
+// nextTick queue runs after the current I/O callback.
 let burst = false;
+let tickScheduled = false;
 const corkedSockets: NodeSocket[] = [];
 
 function endTick(): void {
-  epoch++;
   tickScheduled = false;
   burst = false;
   for (let i = 0; i < corkedSockets.length; i++) {
@@ -57,38 +55,27 @@ function endTick(): void {
 export class NodeSocket extends WebSocket implements TransportSocket {
   /** @internal Whether the net socket is corked until the end of this tick. */
   corked = false;
-  /** @internal The tick of this socket's last write. */
-  writeEpoch = -1;
   /** @internal The connection this socket serves (read by the transport's shared listeners). */
   connection: Connection | undefined = undefined;
 
   /**
-   * Coalesces the frames written to this socket in one tick. The first write of a tick goes out
-   * at once (a lone reply pays nothing) unless more frames wait in the chunk being read; otherwise
-   * the net socket is corked until the tick ends, so the replies to a burst of messages read in one
-   * chunk (or 8 broadcasts to the same subscribers) leave in one writev instead of one each.
+   * Coalesces the frames written while a burst is being handled: when more frames wait in the chunk
+   * being read, the net socket is corked until the tick ends, so the replies to 16 messages read in
+   * one chunk (or 8 broadcasts to the same subscribers) leave in one writev instead of one each.
+   * A lone message (no burst) pays nothing: its reply goes out at once, as with raw ws.
    * ws corks around each frame too; corks nest, so its uncork no longer flushes early.
    */
   private coalesce(): void {
-    if (this.writeEpoch !== epoch && !burst) {
-      this.writeEpoch = epoch;
-      if (!tickScheduled) {
-        tickScheduled = true;
-        process.nextTick(endTick);
-      }
-      return;
-    }
-    if (this.corked) return;
-    if (!tickScheduled) {
-      tickScheduled = true;
-      process.nextTick(endTick);
-    }
-    this.writeEpoch = epoch;
+    if (!burst || this.corked) return;
     const raw = (this as unknown as { _socket?: NetSocketLike })._socket;
     if (raw === undefined) return;
     this.corked = true;
     raw.cork();
     corkedSockets.push(this);
+    if (!tickScheduled) {
+      tickScheduled = true;
+      process.nextTick(endTick);
+    }
   }
 
   /** Uncorks now what would be uncorked at the end of the tick (the slow-consumer check needs the truth). */
