@@ -23,7 +23,7 @@ const flag = (name: string): number | undefined => {
 };
 
 // --warmup / --window / --windows override the protocol's timing for exploratory runs (nothing is written then).
-const base = quick ? { warmup: 300, window: 700, windows: 1, maxWindows: 1 } : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
+const base = quick ? { warmup: 250, window: 600, windows: 1, maxWindows: 1 } : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
 const timing = {
   warmup: flag('--warmup') ?? base.warmup,
   window: flag('--window') ?? base.window,
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const memory: MemoryResult[] = [];
   for (const spec of ECHO_SERVERS) {
     if (spec.variant !== 'echo' || !selected('idle memory', spec.name)) continue;
-    const result = await measureIdleMemory(spec, IDLE_CONNECTIONS, quick ? 300 : 2000);
+    const result = await measureIdleMemory(spec, IDLE_CONNECTIONS, quick ? 200 : 2000);
     process.stderr.write(`  ${spec.name.padEnd(28)} ${(result.rssPerConnection / 1024).toFixed(2)} KiB RSS, ${(result.heapPerConnection / 1024).toFixed(2)} KiB heap\n`);
     memory.push(result);
   }
