@@ -13,13 +13,38 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 /** Whether processes are pinned (taskset exists and works). */
 export const pinned = hasTaskset;
 
-function start(core: number, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+/** A JavaScript runtime a server can run on (bun and deno come from the root's dev dependencies). */
+export type Runtime = 'node' | 'bun' | 'deno';
+
+const ROOT_BIN = join(__dirname, '..', '..', 'node_modules', '.bin');
+
+// The command line that runs a CommonJS file on a runtime. Deno only treats `.cjs` files as CommonJS,
+// so it starts a one-line `.cjs` entry that requires the compiled server.
+function commandFor(runtime: Runtime, args: string[]): [string, string[]] {
+  if (runtime === 'bun') return [join(ROOT_BIN, 'bun'), args];
+  if (runtime === 'deno') {
+    const [file, ...rest] = args;
+    return [
+      join(ROOT_BIN, 'deno'),
+      ['run', '--allow-all', '--no-lock', '--quiet', join(__dirname, '..', 'deno-entry.cjs'), file!, ...rest],
+    ];
+  }
+  return [process.execPath, args];
+}
+
+function start(
+  core: number,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  runtime: Runtime = 'node',
+): ChildProcess {
   const options = { stdio: ['pipe', 'pipe', 'inherit'] as ('pipe' | 'inherit')[], env };
-  // taskset execs node in place, so the child's PID is node's PID.
+  const [command, commandArgs] = commandFor(runtime, args);
+  // taskset execs the runtime in place, so the child's PID is the runtime's PID.
   return readLines(
     hasTaskset
-      ? spawn('taskset', ['-c', String(core), process.execPath, ...args], options)
-      : spawn(process.execPath, args, options),
+      ? spawn('taskset', ['-c', String(core), command, ...commandArgs], options)
+      : spawn(command, commandArgs, options),
   );
 }
 
@@ -62,7 +87,10 @@ function nextLine(child: ChildProcess, prefix: string, timeoutMs: number): Promi
   return new Promise((resolve, reject) => {
     const list = waiters.get(child)!;
     const onExit = (): void => finish(new Error(`process exited before '${prefix}'`));
-    const timer = setTimeout(() => finish(new Error(`no '${prefix}' line within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no '${prefix}' line within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const waiter: Waiter = { prefix, resolve: (rest) => finish(undefined, rest) };
     function finish(error?: Error, rest?: string): void {
       clearTimeout(timer);
@@ -92,9 +120,18 @@ export async function startServer(
   variant: string,
   nodeFlags: string[] = [],
   env: Record<string, string> = {},
+  runtime: Runtime = 'node',
 ): Promise<ServerProcess> {
-  const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = start(0, [...nodeFlags, ...extra, join(DIST, 'servers', file), variant], { ...process.env, ...env });
+  const extra =
+    runtime === 'node'
+      ? [...nodeFlags, ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)]
+      : [];
+  const child = start(
+    0,
+    [...extra, join(DIST, 'servers', file), variant],
+    { ...process.env, ...env },
+    runtime,
+  );
   const port = Number(await nextLine(child, 'ready', 20_000));
   return {
     pid: child.pid!,

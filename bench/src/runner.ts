@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WindowResult } from './client/windows';
-import { runClient, startServer, type ServerProcess } from './processes';
+import { runClient, startServer, type Runtime, type ServerProcess } from './processes';
 import { measureIdleMemory, type MemoryResult } from './memory';
 import { describeMachine, renderReport, type CaseSummary } from './report';
 
@@ -16,21 +16,23 @@ const quick = argv.includes('--quick');
 const filterIndex = argv.indexOf('--filter');
 const filter = filterIndex === -1 ? undefined : new RegExp(argv[filterIndex + 1] ?? '');
 
-
 const flag = (name: string): number | undefined => {
   const index = argv.indexOf(name);
   return index === -1 ? undefined : Number(argv[index + 1]);
 };
 
 // --warmup / --window / --windows override the protocol's timing for exploratory runs (nothing is written then).
-const base = quick ? { warmup: 250, window: 600, windows: 1, maxWindows: 1 } : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
+const base = quick
+  ? { warmup: 250, window: 600, windows: 1, maxWindows: 1 }
+  : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
 const timing = {
   warmup: flag('--warmup') ?? base.warmup,
   window: flag('--window') ?? base.window,
   windows: flag('--windows') ?? base.windows,
   maxWindows: (flag('--windows') ?? base.windows) * (quick ? 1 : 3),
 };
-const custom = flag('--warmup') !== undefined || flag('--window') !== undefined || flag('--windows') !== undefined;
+const custom =
+  flag('--warmup') !== undefined || flag('--window') !== undefined || flag('--windows') !== undefined;
 
 /** A server under test: its file, variant and the client that speaks to it. */
 interface ServerSpec {
@@ -39,12 +41,28 @@ interface ServerSpec {
   variant: string;
   client: 'load-client.js' | 'sio-client.js';
   env?: Record<string, string>;
+  /** Runs the server on Bun or Deno instead of Node (issue 11's runtime rows). */
+  runtime?: Runtime;
 }
 
 const ECHO_SERVERS: ServerSpec[] = [
   { name: 'raw ws', file: 'raw-ws.js', variant: 'echo', client: 'load-client.js' },
   { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'echo', client: 'load-client.js' },
   { name: 'ws-controllers + DTO', file: 'ws-controllers.js', variant: 'echo-dto', client: 'load-client.js' },
+  {
+    name: 'ws-controllers on Bun',
+    file: 'ws-controllers.js',
+    variant: 'echo',
+    client: 'load-client.js',
+    runtime: 'bun',
+  },
+  {
+    name: 'ws-controllers on Deno',
+    file: 'ws-controllers.js',
+    variant: 'echo',
+    client: 'load-client.js',
+    runtime: 'deno',
+  },
   { name: 'NestJS ws', file: 'nestjs.mjs', variant: 'echo', client: 'load-client.js' },
   { name: 'NestJS ws + ValidationPipe', file: 'nestjs.mjs', variant: 'echo-dto', client: 'load-client.js' },
   { name: 'Socket.IO (own client)', file: 'socket-io.js', variant: 'echo', client: 'sio-client.js' },
@@ -54,6 +72,20 @@ const FAN_SERVERS: ServerSpec[] = [
   { name: 'raw ws naive', file: 'raw-ws.js', variant: 'fan-naive', client: 'load-client.js' },
   { name: 'raw ws pre-framed', file: 'raw-ws.js', variant: 'fan-framed', client: 'load-client.js' },
   { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'fan', client: 'load-client.js' },
+  {
+    name: 'ws-controllers on Bun',
+    file: 'ws-controllers.js',
+    variant: 'fan',
+    client: 'load-client.js',
+    runtime: 'bun',
+  },
+  {
+    name: 'ws-controllers on Deno',
+    file: 'ws-controllers.js',
+    variant: 'fan',
+    client: 'load-client.js',
+    runtime: 'deno',
+  },
 ];
 
 // BENCH_BASELINE_DIST=<absolute path to another build's dist/index.js>[,<label>=<path>...] adds rows of
@@ -61,8 +93,14 @@ const FAN_SERVERS: ServerSpec[] = [
 for (const entry of (process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).reverse()) {
   const [label, path] = entry.includes('=') ? (entry.split('=') as [string, string]) : ['baseline', entry];
   for (const list of [ECHO_SERVERS, FAN_SERVERS]) {
-    for (const spec of list.filter((s) => s.file === 'ws-controllers.js' && s.env === undefined)) {
-      list.splice(list.indexOf(spec), 0, { ...spec, name: `${spec.name} (${label})`, env: { WSC_DIST: path } });
+    for (const spec of list.filter(
+      (s) => s.file === 'ws-controllers.js' && s.env === undefined && s.runtime === undefined,
+    )) {
+      list.splice(list.indexOf(spec), 0, {
+        ...spec,
+        name: `${spec.name} (${label})`,
+        env: { WSC_DIST: path },
+      });
     }
   }
 }
@@ -87,11 +125,16 @@ const RERUNS_PER_ROUND = 2;
 
 function windowArgs(pid: number): string[] {
   return [
-    '--server-pid', String(pid),
-    '--warmup', String(timing.warmup),
-    '--window', String(timing.window),
-    '--windows', '1',
-    '--max-windows', String(1 + (quick ? 0 : RERUNS_PER_ROUND)),
+    '--server-pid',
+    String(pid),
+    '--warmup',
+    String(timing.warmup),
+    '--window',
+    String(timing.window),
+    '--windows',
+    '1',
+    '--max-windows',
+    String(1 + (quick ? 0 : RERUNS_PER_ROUND)),
   ];
 }
 
@@ -105,7 +148,10 @@ async function runCase(
   extra: string[],
 ): Promise<CaseSummary> {
   // Socket.IO reads a URL path as a namespace: it is served on its default one.
-  const url = spec.client === 'sio-client.js' ? `http://127.0.0.1:${server.port}` : `ws://127.0.0.1:${server.port}${path}`;
+  const url =
+    spec.client === 'sio-client.js'
+      ? `http://127.0.0.1:${server.port}`
+      : `ws://127.0.0.1:${server.port}${path}`;
   const { windows } = await runClient<{ windows: WindowResult[] }>(
     spec.client,
     ['--url', url, ...extra, ...windowArgs(server.pid)],
@@ -114,7 +160,11 @@ async function runCase(
   return { label, server: spec.name, windows, wanted: timing.windows };
 }
 
-async function withServers<T>(specs: ServerSpec[], labels: string[], body: (servers: ServerProcess[]) => Promise<T>): Promise<T | undefined> {
+async function withServers<T>(
+  specs: ServerSpec[],
+  labels: string[],
+  body: (servers: ServerProcess[]) => Promise<T>,
+): Promise<T | undefined> {
   // Only the servers some selected case needs are started (the others stay as placeholders).
   const servers: ServerProcess[] = [];
   const needed = specs.map((spec) => labels.some((label) => selected(label, spec.name)));
@@ -122,7 +172,9 @@ async function withServers<T>(specs: ServerSpec[], labels: string[], body: (serv
   try {
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i]!;
-      servers.push(needed[i] ? await startServer(spec.file, spec.variant, [], spec.env) : PLACEHOLDER);
+      servers.push(
+        needed[i] ? await startServer(spec.file, spec.variant, [], spec.env, spec.runtime) : PLACEHOLDER,
+      );
     }
     return await body(servers);
   } finally {
@@ -130,20 +182,33 @@ async function withServers<T>(specs: ServerSpec[], labels: string[], body: (serv
   }
 }
 
-const PLACEHOLDER: ServerProcess = { pid: 0, port: 0, memory: () => Promise.reject(new Error('not started')), stop: () => Promise.resolve() };
+const PLACEHOLDER: ServerProcess = {
+  pid: 0,
+  port: 0,
+  memory: () => Promise.reject(new Error('not started')),
+  stop: () => Promise.resolve(),
+};
 
 async function main(): Promise<void> {
   const started = new Date();
   const results: CaseSummary[] = [];
   const log = (summary: CaseSummary): void => {
     results.push(summary);
-    const us = summary.windows.map((w) => w.serverUsPerMessage.toFixed(2) + (w.dropped ? '*' : '')).join(' / ');
+    const us = summary.windows
+      .map((w) => w.serverUsPerMessage.toFixed(2) + (w.dropped ? '*' : ''))
+      .join(' / ');
     process.stderr.write(`  ${summary.label.padEnd(22)} ${summary.server.padEnd(28)} µs/msg ${us}\n`);
   };
 
   // Every server of a group runs for the whole group, so each case meets them back to back.
   // Runs one case against every selected server, in rounds, and logs one summary per server.
-  const rounds = async (specs: ServerSpec[], servers: ServerProcess[], label: string, path: string, extra: string[]): Promise<void> => {
+  const rounds = async (
+    specs: ServerSpec[],
+    servers: ServerProcess[],
+    label: string,
+    path: string,
+    extra: string[],
+  ): Promise<void> => {
     const merged = new Map<number, CaseSummary>();
     for (let round = 0; round < timing.windows; round++) {
       for (let i = 0; i < specs.length; i++) {
@@ -159,17 +224,30 @@ async function main(): Promise<void> {
   };
 
   process.stderr.write('echo cases\n');
-  await withServers(ECHO_SERVERS, ECHO_CASES.map(({ c, w }) => `echo C${c} W${w}`), async (servers) => {
-    for (const { c, w } of ECHO_CASES) {
-      await rounds(ECHO_SERVERS, servers, `echo C${c} W${w}`, '/echo', ['--mode', 'echo', '--c', String(c), '--w', String(w)]);
-    }
-  });
+  await withServers(
+    ECHO_SERVERS,
+    ECHO_CASES.map(({ c, w }) => `echo C${c} W${w}`),
+    async (servers) => {
+      for (const { c, w } of ECHO_CASES) {
+        await rounds(ECHO_SERVERS, servers, `echo C${c} W${w}`, '/echo', [
+          '--mode',
+          'echo',
+          '--c',
+          String(c),
+          '--w',
+          String(w),
+        ]);
+      }
+    },
+  );
 
   process.stderr.write('fan-out cases\n');
   for (const n of FAN_SIZES) {
     const label = `fan-out ${n}`;
     // Fresh servers per size: 5,000 sockets left from the last size would weigh on the next one.
-    await withServers(FAN_SERVERS, [label], (servers) => rounds(FAN_SERVERS, servers, label, '/fan', ['--mode', 'fan', '--n', String(n), '--w', '8']));
+    await withServers(FAN_SERVERS, [label], (servers) =>
+      rounds(FAN_SERVERS, servers, label, '/fan', ['--mode', 'fan', '--n', String(n), '--w', '8']),
+    );
   }
 
   process.stderr.write('idle memory\n');
@@ -177,13 +255,26 @@ async function main(): Promise<void> {
   for (const spec of ECHO_SERVERS) {
     if (spec.variant !== 'echo' || !selected('idle memory', spec.name)) continue;
     const result = await measureIdleMemory(spec, IDLE_CONNECTIONS, quick ? 200 : 2000);
-    process.stderr.write(`  ${spec.name.padEnd(28)} ${(result.rssPerConnection / 1024).toFixed(2)} KiB RSS, ${(result.heapPerConnection / 1024).toFixed(2)} KiB heap\n`);
+    process.stderr.write(
+      `  ${spec.name.padEnd(28)} ${(result.rssPerConnection / 1024).toFixed(2)} KiB RSS, ${(result.heapPerConnection / 1024).toFixed(2)} KiB heap\n`,
+    );
     memory.push(result);
   }
 
-  const envPrefix = process.env.BENCH_BASELINE_DIST ? `BENCH_BASELINE_DIST=${process.env.BENCH_BASELINE_DIST} ` : '';
+  const envPrefix = process.env.BENCH_BASELINE_DIST
+    ? `BENCH_BASELINE_DIST=${process.env.BENCH_BASELINE_DIST} `
+    : '';
   const command = `${envPrefix}npm run ${quick ? 'bench:quick' : 'bench'}${argv.filter((a) => a !== '--quick').length ? ' -- ' + argv.filter((a) => a !== '--quick').join(' ') : ''}`;
-  const report = renderReport({ results, memory, machine: describeMachine(), command, started, finished: new Date(), timing, idleConnections: IDLE_CONNECTIONS });
+  const report = renderReport({
+    results,
+    memory,
+    machine: describeMachine(),
+    command,
+    started,
+    finished: new Date(),
+    timing,
+    idleConnections: IDLE_CONNECTIONS,
+  });
   process.stdout.write(report + '\n');
   const write = !quick && !custom && !argv.includes('--no-write') && filter === undefined;
   if (write) writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report + '\n');

@@ -12,7 +12,18 @@ import type { WsClient } from '../../../dist/index';
 type Framework = typeof import('../../../dist/index');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build under test is picked at run time
 const framework = require(process.env.WSC_DIST ?? '../../../dist/index') as Framework;
-const { bootstrap, ConnectedClient, inject, Module, OnConnect, OnMessage, Payload, Query, RoomService, WebSocketController } = framework;
+const {
+  bootstrap,
+  ConnectedClient,
+  inject,
+  Module,
+  OnConnect,
+  OnMessage,
+  Payload,
+  Query,
+  RoomService,
+  WebSocketController,
+} = framework;
 import { announce, ROOM, variant } from './control';
 
 /** The bench payload, validated. */
@@ -58,9 +69,23 @@ class FanController {
 }
 
 const mode = variant();
-const controllers = mode === 'echo-dto' ? [EchoDtoController] : mode === 'fan' ? [FanController] : [EchoController];
+const controllers =
+  mode === 'echo-dto' ? [EchoDtoController] : mode === 'fan' ? [FanController] : [EchoController];
 
 @Module({ controllers })
 class BenchModule {}
 
-void bootstrap(BenchModule, { port: 0, host: '127.0.0.1', logger: false }).then((app) => announce(app.port, () => app.close()));
+// On Bun and Deno (the runner's runtime rows) the same app runs on that runtime's transport.
+const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
+const distDir = (process.env.WSC_DIST ?? '../../../dist/index').replace(/\/index(\.js)?$/, '');
+/* eslint-disable @typescript-eslint/no-require-imports -- the transport matching the runtime is picked at run time */
+const transport = runtime.Bun
+  ? (require(`${distDir}/bun/index`) as typeof import('../../../dist/bun/index')).bunTransport()
+  : runtime.Deno
+    ? (require(`${distDir}/deno/index`) as typeof import('../../../dist/deno/index')).denoTransport()
+    : undefined;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+void bootstrap(BenchModule, { port: 0, host: '127.0.0.1', logger: false, transport }).then((app) =>
+  announce(app.port, () => app.close()),
+);
