@@ -110,6 +110,7 @@ import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
   const app = await bootstrap(AppModule, { port: Number(process.env.PORT ?? 3000) });
+  console.log(\`App listening on port \${app.port}: ws://localhost:\${app.port}/chat\`);
   const stop = (): void => {
     void app.close().then(() => process.exit(0));
   };
