@@ -67,6 +67,8 @@ test('npm start builds the project and serves its controller', async () => {
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
       child.once('close', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+      // Fail (and reach the finally that stops the server) before Jest's own timeout abandons the test.
+      setTimeout(() => reject(new Error(`npm start printed no start line in time:\n${output}`)), 150_000).unref();
     });
     const ws = new WebSocket(`ws://127.0.0.1:${port}/chat`);
     const messages: unknown[] = [];
