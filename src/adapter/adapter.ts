@@ -71,8 +71,11 @@ export interface Adapter {
   ids(path?: string): Promise<string[]>;
   /** Cluster-wide client count (on one path, or all). */
   count(path?: string): Promise<number>;
-  /** Leaves the cluster and frees resources. */
-  close(): Promise<void>;
+  /**
+   * Leaves the cluster and frees resources. `app.close()` passes what is left of its own timeout
+   * as `timeoutMs` and does not wait past it; an adapter should resolve within it, never reject.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
   /** Whether the adapter can reach the cluster now (used by `/readyz`); absent means always. */
   isConnected?(): boolean;
 }

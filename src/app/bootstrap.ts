@@ -81,7 +81,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   await adapter.init(hub);
   await transport.listen(engine, { port: settings.port, host: settings.host, maxPayload: settings.maxPayload, logger, server: settings.server });
 
-  const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs);
+  const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs, logger);
   container.register(WsApp, { useValue: app });
   if (observability) {
     observability.started();

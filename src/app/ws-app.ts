@@ -4,6 +4,7 @@
  */
 import type { DependencyContainer } from 'tsyringe';
 import type { Adapter } from '../adapter/adapter';
+import { silentLogger, type Logger } from './logger';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import type { ProviderToken } from '../metadata/types';
 import type { Transport } from '../transport/transport';
@@ -21,6 +22,7 @@ export class WsApp {
     private readonly transport: Transport,
     private readonly adapter: Adapter,
     private readonly closeTimeoutMs: number,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** The port it listens on (the user server's port when attached to one). */
@@ -58,8 +60,21 @@ export class WsApp {
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     await this.engine.shutdown(timeoutMs);
     await this.transport.close();
-    await this.adapter.close();
+    // The adapter gets what is left of the budget and is not awaited past it: leaving the cluster
+    // is best effort (the other nodes purge a node that left silently), and a frozen Redis or a
+    // failing adapter must not keep close() from resolving.
+    const left = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, left, 'late')));
+    const closed = this.adapter.close({ timeoutMs: left }).then(
+      () => 'closed' as const,
+      (err: unknown) => void this.logger.warn({ err }, 'the adapter failed to close'),
+    );
+    if ((await Promise.race([closed, late])) === 'late')
+      this.logger.warn({ timeoutMs }, 'the adapter was still closing at the shutdown deadline');
+    clearTimeout(timer);
   }
 }

@@ -19,9 +19,10 @@ export interface NodeRedisClient {
   ): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
-  destroy(): void;
-  close?(): Promise<unknown>;
-  quit?(): Promise<unknown>;
+  /** node-redis 5+ (rejects what is pending and drops the socket at once). */
+  destroy?(): void;
+  /** node-redis 4's equivalent of `destroy`. */
+  disconnect?(): Promise<unknown>;
 }
 
 /** How the driver gets its connections: a URL it dials itself, or a user's client it duplicates. */
@@ -40,6 +41,7 @@ export class NodeRedisDriver implements RedisDriver {
   private readonly errorListeners: Array<(error: Error) => void> = [];
   private readonly waiters = new Set<{ blocking: boolean; done: (ok: boolean) => void }>();
   private readonly detach: Array<() => void> = [];
+  private closed = false;
 
   constructor(source: NodeRedisSource) {
     if ('client' in source) {
@@ -117,6 +119,7 @@ export class NodeRedisDriver implements RedisDriver {
   }
 
   waitReady(timeoutMs: number, blocking = false): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     if (blocking ? this.blockingReady : this.ready) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = {
@@ -133,23 +136,20 @@ export class NodeRedisDriver implements RedisDriver {
     });
   }
 
+  // Connections are destroyed, never `close()`d: on node-redis 5 a close() still draining a frozen
+  // Redis makes the destroy() that must follow it throw and leave the socket open, and replies
+  // arriving after a thaw then crash its command queue with an uncaught TypeError. The adapter has
+  // awaited what it needed (its leave) before calling this; anything else pending is rejected.
   async close(): Promise<void> {
+    this.closed = true;
     for (const waiter of [...this.waiters]) waiter.done(false);
     this.detach.splice(0).forEach((undo) => undo());
     // Keep an error listener on what we close: a late socket error must never go unhandled.
     const swallow = (): void => {};
-    for (const client of [this.sub, this.block]) {
+    const owned = this.ownsMain ? [this.sub, this.block, this.main] : [this.sub, this.block];
+    for (const client of owned) {
       client.on('error', swallow);
-      if (client.isOpen) client.destroy();
-    }
-    if (!this.ownsMain) return;
-    this.main.on('error', swallow);
-    if (!this.main.isOpen) return;
-    if (this.main.isReady) {
-      const quit = this.main.close?.() ?? this.main.quit?.();
-      if (quit) await withTimeout(quit, 1000, 'close').catch(() => this.main.destroy());
-    } else {
-      this.main.destroy();
+      destroy(client);
     }
   }
 
@@ -167,5 +167,16 @@ export class NodeRedisDriver implements RedisDriver {
   private emitError(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     for (const listener of this.errorListeners) listener(err);
+  }
+}
+
+// Drops a connection at once, whatever its state (open, reconnecting, already closed) and version.
+function destroy(client: NodeRedisClient): void {
+  if (!client.isOpen) return;
+  try {
+    if (client.destroy) client.destroy();
+    else client.disconnect?.().catch(() => {});
+  } catch {
+    // Already being torn down by node-redis itself: nothing left to drop.
   }
 }

@@ -51,16 +51,15 @@ export class NodeRegistry {
     this.timer.unref();
   }
 
-  /** Stops heartbeating and removes this node's entries (a graceful leave). */
-  async stop(): Promise<void> {
+  /** Stops heartbeating. */
+  stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.driver.ready) return;
-    await withTimeout(
-      this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']),
-      1000,
-      'leave',
-    );
+  }
+
+  /** Removes this node and its entries from Redis (a graceful leave, after `stop`). */
+  leave(): Promise<unknown> {
+    return this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']);
   }
 
   /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */

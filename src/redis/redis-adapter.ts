@@ -33,6 +33,10 @@ import {
 } from './wire';
 
 const WARN_EVERY_MS = 5000;
+/** `close()` without a timeout (`app.close()` passes what is left of its own). */
+const DEFAULT_CLOSE_MS = 2000;
+/** The most a close waits for Redis to confirm the leave. */
+const LEAVE_MAX_MS = 1000;
 
 /** The Redis scale-out adapter (`ws-controllers/redis`). */
 export class RedisAdapter implements Adapter {
@@ -47,6 +51,7 @@ export class RedisAdapter implements Adapter {
   private queries!: ClusterQueries;
   private reader: InboxReader | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private readonly lastWarned = new Map<string, number>();
 
   constructor(private readonly settings: RedisAdapterOptions = {}) {
@@ -227,22 +232,43 @@ export class RedisAdapter implements Adapter {
 
   // ---- shutdown ------------------------------------------------------------------------------
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Leaves the cluster (removes this node's entries, tells the others) and closes the connections
+   * the adapter opened, within `timeoutMs` (default 2 s). Always resolves: with Redis frozen, dead
+   * or slow, the leave is given up (the others purge this node) and the connections are cut.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(Math.max(0, options.timeoutMs ?? DEFAULT_CLOSE_MS));
+    return this.closing;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
     this.closed = true;
-    if (this.host === undefined) return this.driver.close();
+    const deadline = Date.now() + timeoutMs;
+    if (this.host !== undefined) {
+      await this.leave(Math.min(LEAVE_MAX_MS, timeoutMs / 2));
+      this.pending.settleAll();
+    }
+    const reading = this.reader?.stop();
     try {
-      await this.registry.stop();
-      if (this.driver.ready)
-        await withTimeout(
-          this.driver.command([
-            'PUBLISH',
-            this.keys.requestChannel,
-            JSON.stringify({ t: 'bye', f: this.host.nodeId }),
-          ]),
-          1000,
-          'bye',
-        );
+      await this.driver.close();
+    } catch (error) {
+      this.warn('close', 'RedisAdapter could not close its Redis connections', error);
+    }
+    // The reader ends as soon as its blocked read fails on the closed connection.
+    if (reading) await withTimeout(reading, Math.max(1, deadline - Date.now()), 'inbox stop').catch(() => {});
+  }
+
+  // Issued back to back on the command connection, so once the `bye` is answered every command this
+  // node sent before it has been answered too (a broadcast from an @OnDisconnect hook included).
+  private async leave(timeoutMs: number): Promise<void> {
+    this.registry.stop();
+    if (!this.driver.ready || timeoutMs <= 0) return;
+    const bye = JSON.stringify({ t: 'bye', f: this.host.nodeId });
+    const removed = this.registry.leave();
+    const said = this.driver.command(['PUBLISH', this.keys.requestChannel, bye]);
+    try {
+      await withTimeout(Promise.all([removed, said]), timeoutMs, 'leave');
     } catch (error) {
       this.warn(
         'close',
@@ -250,10 +276,6 @@ export class RedisAdapter implements Adapter {
         error,
       );
     }
-    this.pending.settleAll();
-    const reading = this.reader?.stop();
-    await this.driver.close();
-    await reading;
   }
 
   // One warning per kind every few seconds (an outage would otherwise log on every operation).
