@@ -17,7 +17,7 @@ import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
 import { RoomService } from '../rooms/room-service';
 import { NodeWsTransport } from '../transport/node-ws-transport';
-import type { Transport } from '../transport/transport';
+import type { Transport } from '../spi/transport';
 import { resolveLogger } from './logger';
 import { resolveOptions, type BootstrapOptions } from './options';
 import { WsApp } from './ws-app';

@@ -1,22 +1,12 @@
 /**
  * @module app/logger
- * The logger interface the framework writes to (pino-compatible), and its defaults.
+ * The framework's default logger (pino) and the `logger` option.
  */
 import pino from 'pino';
 
-/** One log method: `(fields, message)` or `(message)`, as in pino. */
-export interface LogFn {
-  (fields: object, message?: string): void;
-  (message: string): void;
-}
+import type { LogFn, Logger } from '../spi/logger';
 
-/** Any logger with pino's level methods. */
-export interface Logger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-}
+export type { LogFn, Logger };
 
 const noop: LogFn = () => {};
 

@@ -6,7 +6,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { ValidatorOptions } from 'class-validator';
 import type { Adapter } from '../adapter/adapter';
-import type { Transport } from '../transport/transport';
+import type { Transport } from '../spi/transport';
 import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
 import type { InvokerEnhancer } from '../dispatch/compiled-controller';

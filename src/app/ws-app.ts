@@ -7,7 +7,7 @@ import type { Adapter } from '../adapter/adapter';
 import { silentLogger, type Logger } from './logger';
 import type { ConnectionEngine } from '../engine/connection-engine';
 import type { ProviderToken } from '../metadata/types';
-import type { Transport } from '../transport/transport';
+import type { Transport } from '../spi/transport';
 import { METRICS_OFF } from '../observability/options';
 
 /** A running app: its port, server, providers, and `close()`. */

@@ -3,16 +3,14 @@
  * The Bun transport: `Bun.serve` with its `websocket` handlers and `server.upgrade`. Room broadcasts
  * without excepts use Bun's native `publish`/`subscribe` topics.
  */
-import type { Connection } from '../clients/connection';
-import type { ConnectionEngine } from '../engine/connection-engine';
 import { handshakeProblemOf } from '../transport/handshake-check';
-import type { PreparedFrame, Transport, TransportContext } from '../transport/transport';
+import type { ConnectionRef, PreparedFrame, Transport, TransportContext, TransportEngine } from '../spi/transport';
 import { WebStandardSocket } from '../transport/web-standard-socket';
 import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
 import { bunRuntime, type BunServer, type BunServerWebSocket } from './bun-types';
 
 interface SocketData {
-  connection: Connection;
+  connection: ConnectionRef;
   socket?: BunSocket;
 }
 
@@ -58,7 +56,7 @@ export class BunTransport implements Transport {
     this.bunServer?.publish(topicOf(room), text);
   }
 
-  async listen(engine: ConnectionEngine, context: TransportContext): Promise<void> {
+  async listen(engine: TransportEngine, context: TransportContext): Promise<void> {
     if (context.server !== undefined) {
       throw new Error(
         'bunTransport() cannot attach to a Node http server: drop the `server` option (Bun serves its own port).',
@@ -89,7 +87,7 @@ export class BunTransport implements Transport {
   }
 
   private async fetch(
-    engine: ConnectionEngine,
+    engine: TransportEngine,
     request: Request,
     server: BunServer,
   ): Promise<Response | undefined> {

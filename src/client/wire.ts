@@ -4,14 +4,10 @@
  */
 import { ClientError, ClientErrorCodes } from './client-error';
 import type { ClientOptions, QueryValues } from './options';
+import type { WireError } from '../protocol/wire';
 
 /** The payload of an `error` envelope: `{code, message, event?, details?}`. */
-export interface ServerErrorPayload {
-  code: string;
-  message: string;
-  event?: string;
-  details?: unknown;
-}
+export type ServerErrorPayload = WireError;
 
 /** `{"event","payload"?,"id"?}` (an undefined payload is left out). */
 export function encode(event: string, payload: unknown, id: number | undefined): string {

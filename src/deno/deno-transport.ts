@@ -2,16 +2,14 @@
  * @module deno/deno-transport
  * The Deno transport: `Deno.serve` with `Deno.upgradeWebSocket`.
  */
-import type { Connection } from '../clients/connection';
-import type { ConnectionEngine } from '../engine/connection-engine';
+import { CloseCodes } from '../protocol/close-codes';
 import { handshakeProblemOf } from '../transport/handshake-check';
-import type { PreparedFrame, Transport, TransportContext } from '../transport/transport';
+import type { ConnectionRef, PreparedFrame, Transport, TransportContext, TransportEngine } from '../spi/transport';
 import { WebStandardSocket } from '../transport/web-standard-socket';
 import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
 import { denoRuntime, type DenoHttpServer } from './deno-types';
 
 /** Close code for a message over `maxPayload`. */
-const MESSAGE_TOO_BIG = 1009;
 const encoder = new TextEncoder();
 
 // Deno has no frame-size limit option, so the limit is checked on each message as it arrives.
@@ -37,7 +35,7 @@ export class DenoTransport implements Transport {
     return { text };
   }
 
-  async listen(engine: ConnectionEngine, context: TransportContext): Promise<void> {
+  async listen(engine: TransportEngine, context: TransportContext): Promise<void> {
     if (context.server !== undefined) {
       throw new Error(
         'denoTransport() cannot attach to a Node http server: drop the `server` option (Deno serves its own port).',
@@ -60,9 +58,9 @@ export class DenoTransport implements Transport {
   }
 
   private accept(
-    engine: ConnectionEngine,
+    engine: TransportEngine,
     request: Request,
-    connection: Connection,
+    connection: ConnectionRef,
     maxPayload: number,
   ): Response {
     const { socket, response } = denoRuntime().upgradeWebSocket(request);
@@ -70,7 +68,7 @@ export class DenoTransport implements Transport {
     socket.onopen = () => engine.open(connection, new WebStandardSocket(socket));
     socket.onmessage = (event) => {
       const data = event.data;
-      if (overLimit(data, maxPayload)) return socket.close(MESSAGE_TOO_BIG, 'Message too big');
+      if (overLimit(data, maxPayload)) return socket.close(CloseCodes.MESSAGE_TOO_BIG.code, CloseCodes.MESSAGE_TOO_BIG.reason);
       if (typeof data === 'string') engine.message(connection, data, false);
       else engine.message(connection, new Uint8Array(data), true);
     };

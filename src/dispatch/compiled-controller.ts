@@ -4,11 +4,12 @@
  * the event map, lifecycle hooks and the error path. Nothing here reads metadata per message.
  */
 import type { ValidatorOptions } from 'class-validator';
-import type { Connection } from '../clients/connection';
-import type { Logger } from '../app/logger';
+import type { ErrorTap, HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
+import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
+import type { Logger } from '../spi/logger';
 import { getParamTypes } from '../metadata/reflection';
-import type { ClassMetadata, ControllerOptions, HandlerKind, HandlerMetadata } from '../metadata/types';
-import { encodeError, type WireError } from './envelope';
+import type { ClassMetadata, ControllerOptions } from '../metadata/types';
+import { encodeError } from '../protocol/envelope';
 import { isUnexpected, toWireError } from './error-mapper';
 import { buildInvoker, isThenable, type Invoker } from './invoker';
 import { MessageHandler } from './message-handler';
@@ -20,22 +21,7 @@ export interface CompiledHook {
   readonly invoke: Invoker;
 }
 
-/** Everything known about one handler at compile time, for features that wrap the call. */
-export interface HandlerDescriptor {
-  readonly controller: Function;
-  readonly instance: object;
-  readonly methodName: string;
-  readonly kind: HandlerKind;
-  readonly event?: string;
-  readonly metadata: HandlerMetadata;
-  readonly classMetadata: ClassMetadata;
-}
-
-/** Wraps a compiled call (guards, middleware, interceptors...). Returns it unchanged when it adds nothing. */
-export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) => Invoker;
-
-/** Sees every handler failure as it goes to the client (metrics, admin view); absent when unused. */
-export type ErrorTap = (client: Connection, wire: WireError, error: unknown) => void;
+export type { ErrorTap, HandlerDescriptor, InvokerEnhancer };
 
 /** Settings a controller is compiled with. */
 export interface CompileSettings {
@@ -46,7 +32,7 @@ export interface CompileSettings {
 }
 
 /** A controller ready to serve its path. */
-export interface CompiledController {
+export interface CompiledController extends ControllerInfo {
   readonly type: Function;
   readonly name: string;
   readonly path: string;
@@ -58,9 +44,9 @@ export interface CompiledController {
   readonly disconnectHooks: readonly CompiledHook[];
   readonly rawHook?: CompiledHook;
   /** Sends a handler's failure to the client (after `@OnError` saw it, and logging if unexpected). */
-  fail(client: Connection, error: unknown, event: string | undefined, id: string | number | undefined): void;
+  fail(client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined): void;
   /** Reports a failure that cannot go to the client (disconnect hooks). */
-  report(client: Connection, error: unknown, where: string): void;
+  report(client: ConnectionHandle, error: unknown, where: string): void;
 }
 
 /** Compiles one controller instance with its metadata. */
@@ -109,7 +95,7 @@ export function compileController(
     },
   };
 
-  function notifyErrorHook(client: Connection, error: unknown, event: string | undefined): void {
+  function notifyErrorHook(client: ConnectionHandle, error: unknown, event: string | undefined): void {
     if (!errorHook) return;
     try {
       const result = errorHook.invoke(client, undefined, { error, event });

@@ -4,7 +4,7 @@
  * details; everything else becomes INTERNAL_ERROR with nothing leaked.
  */
 import { ErrorCodes, WsException } from '../errors/ws-exception';
-import type { WireError } from './envelope';
+import type { WireError } from '../protocol/envelope';
 
 /** The client-visible form of an error. */
 export function toWireError(error: unknown, event?: string): WireError {

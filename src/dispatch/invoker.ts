@@ -3,11 +3,10 @@
  * Turns a method and its resolvers into one call function, built once. Small arities get
  * straight-line calls so the message path allocates no argument array.
  */
-import type { Connection } from '../clients/connection';
-import type { HookInput, ParamResolver } from './param-resolvers';
+import type { Invoker } from '../spi/extensions';
+import type { ParamResolver } from './param-resolvers';
 
-/** Calls a handler method with its resolved arguments; may return a promise. */
-export type Invoker = (client: Connection, payload: unknown, hook: HookInput | undefined) => unknown;
+export type { Invoker };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';

@@ -3,12 +3,12 @@
  * The compiled per-event pipeline: resolve arguments, call, reply (synchronously when the handler
  * returned a plain value), or route the failure to the controller's error path.
  */
-import type { Connection } from '../clients/connection';
-import { encodeReply, eventPrefix } from './envelope';
+import type { ConnectionHandle } from '../spi/handles';
+import { encodeReply, eventPrefix } from '../protocol/envelope';
 import { isThenable, type Invoker } from './invoker';
 
 /** Where failures of a handler go (the controller's `@OnError`, mapping, logging, sending). */
-export type FailureSink = (client: Connection, error: unknown, event: string | undefined, id: string | number | undefined) => void;
+export type FailureSink = (client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined) => void;
 
 /** One `@OnMessage` handler, ready to run. */
 export class MessageHandler {
@@ -27,7 +27,7 @@ export class MessageHandler {
   }
 
   /** Handles one message. Never throws. */
-  run(client: Connection, payload: unknown, id: string | number | undefined): void {
+  run(client: ConnectionHandle, payload: unknown, id: string | number | undefined): void {
     let result: unknown;
     try {
       result = this.invoke(client, payload, undefined);
@@ -46,7 +46,7 @@ export class MessageHandler {
     }
   }
 
-  private reply(client: Connection, value: unknown, id: string | number | undefined): void {
+  private reply(client: ConnectionHandle, value: unknown, id: string | number | undefined): void {
     if (value === undefined) return;
     let text: string;
     try {

@@ -3,23 +3,15 @@
  * Builds, once at start-up, one small function per handler parameter that produces its argument.
  */
 import type { ValidatorOptions } from 'class-validator';
-import type { Connection } from '../clients/connection';
+import type { HookInput } from '../spi/extensions';
+import type { ConnectionHandle } from '../spi/handles';
 import type { HandlerKind, ParamMetadata } from '../metadata/types';
 import { compilePayloadConverter, DEFAULT_VALIDATOR_OPTIONS, isAsyncConverter } from '../validation/payload-validator';
-import type { RawMessageData } from './raw-message';
 
-/** Facts of a lifecycle moment other than a message (connect, disconnect, raw frame, error). */
-export interface HookInput {
-  event?: string;
-  payload?: unknown;
-  code?: number;
-  reason?: string;
-  raw?: RawMessageData;
-  error?: unknown;
-}
+export type { HookInput };
 
 /** Produces one argument. `hook` is undefined on the message path, where `payload` is all there is. */
-export type ParamResolver = (client: Connection, payload: unknown, hook: HookInput | undefined) => unknown;
+export type ParamResolver = (client: ConnectionHandle, payload: unknown, hook: HookInput | undefined) => unknown;
 
 /** Validation settings a resolver is compiled with. */
 export interface ResolverSettings {

@@ -3,39 +3,26 @@
  * The runtime-neutral connection lifecycle: decide an upgrade (route, `@OnConnect`), attach the
  * socket, dispatch frames to compiled handlers, run disconnect hooks, shut down. Transports call in.
  */
-import type { Logger } from '../app/logger';
-import { Connection } from '../clients/connection';
-import type { CompiledController, ErrorTap } from '../dispatch/compiled-controller';
-import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope, type WireError } from '../dispatch/envelope';
+import { CloseCodes } from '../protocol/close-codes';
+import type { Logger } from '../spi/logger';
+import { Connection } from '../connections/connection';
+import type { CompiledController } from '../dispatch/compiled-controller';
+import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope, type WireError } from '../protocol/envelope';
 import { isThenable } from '../dispatch/invoker';
-import { RawMessageData } from '../dispatch/raw-message';
+import { RawMessageData } from '../protocol/raw-message';
 import type { RouteTable } from '../discovery/route-table';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import type { Hub } from '../rooms/hub';
-import type { Handshake, TransportSocket } from '../transport/transport';
+import type { ErrorTap, EngineObserver, UpgradeGate } from '../spi/extensions';
+import type { Handshake, TransportEngine, TransportSocket, UpgradeDecision } from '../spi/transport';
+
+/** A connection as the engine holds it: with its compiled controller. */
+export type EngineConnection = Connection<CompiledController>;
 
 /** The outcome of an upgrade request. */
-export type UpgradeResult =
-  | { accepted: true; connection: Connection }
-  | { accepted: false; status: number; code: string; message: string };
+export type UpgradeResult = UpgradeDecision<EngineConnection>;
 
-/**
- * Runs during an upgrade, before the controller's `@OnConnect` hooks (origin checks, limits, connect
- * guards). Returning `false` refuses with 403; throwing a `WsException` refuses with its status.
- */
-export type UpgradeGate = (connection: Connection, controller: CompiledController) => unknown;
-
-/** Optional callbacks on lifecycle moments (metrics, admin views). None of them is on the message path. */
-export interface EngineObserver {
-  /** An upgrade was refused (404 included). */
-  refused?(handshake: Handshake, status: number, code: string): void;
-  /** A connection completed its handshake. */
-  opened?(connection: Connection): void;
-  /** A connection that passed the gates will never open (refused later, timed out, or its peer left). */
-  abandoned?(connection: Connection): void;
-  /** A connection closed. */
-  closed?(connection: Connection, code: number, reason: string): void;
-}
+export type { EngineObserver, UpgradeGate };
 
 /** Engine settings. */
 export interface EngineSettings {
@@ -51,7 +38,7 @@ export interface EngineSettings {
 }
 
 /** Close code and reason sent to every client when the app closes. */
-export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Server shutting down' } as const;
+export const SHUTDOWN_CLOSE = CloseCodes.SHUTDOWN;
 
 const JOIN_ROOM = 'join-room';
 const LEFT_ROOM = 'left-room';
@@ -61,9 +48,9 @@ function refusal(status: number, code: string, message: string): UpgradeResult {
 }
 
 /** Drives connections for one app. */
-export class ConnectionEngine {
+export class ConnectionEngine implements TransportEngine<EngineConnection> {
   /** Connections whose socket is open (or closing). */
-  private readonly live = new Set<Connection>();
+  private readonly live = new Set<EngineConnection>();
   private readonly disconnecting = new Set<Promise<void>>();
   private drained: (() => void) | undefined;
   private shuttingDown = false;
@@ -101,7 +88,7 @@ export class ConnectionEngine {
     const match = this.routes.match(handshake.path);
     if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
     const controller = match.target;
-    const connection = new Connection({ ...handshake, params: match.params }, this.hub);
+    const connection: EngineConnection = new Connection({ ...handshake, params: match.params }, this.hub);
     connection.controller = controller;
     try {
       for (const gate of this.gates) await this.check(gate(connection, controller));
@@ -134,21 +121,21 @@ export class ConnectionEngine {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  private refusalFor(error: unknown, controller: CompiledController, connection: Connection): UpgradeResult {
+  private refusalFor(error: unknown, controller: CompiledController, connection: EngineConnection): UpgradeResult {
     if (error instanceof WsException) return refusal(error.status, error.code, error.message);
     this.logger.error({ err: error, controller: controller.name, path: connection.path }, '@OnConnect handler failed');
     return refusal(500, ErrorCodes.INTERNAL_ERROR, 'Internal server error');
   }
 
   /** Forgets a connection that will never open (refused, or its peer left during the upgrade). */
-  abandon(connection: Connection): void {
+  abandon(connection: EngineConnection): void {
     connection.abandon();
     this.hub.unregister(connection);
     for (const observer of this.observers) observer.abandoned?.(connection);
   }
 
   /** The handshake completed: attach the socket and deliver what `@OnConnect` sent. */
-  open(connection: Connection, socket: TransportSocket): void {
+  open(connection: EngineConnection, socket: TransportSocket): void {
     this.live.add(connection);
     this.hub.register(connection);
     connection.attach(socket);
@@ -157,7 +144,7 @@ export class ConnectionEngine {
   }
 
   /** One frame from a client. Text frames arrive as strings, binary ones as bytes. Never throws. */
-  message(connection: Connection, data: string | Uint8Array, isBinary: boolean): void {
+  message(connection: EngineConnection, data: string | Uint8Array, isBinary: boolean): void {
     const controller = connection.controller;
     if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
     const envelope = parseEnvelope(data);
@@ -170,13 +157,13 @@ export class ConnectionEngine {
     this.sendError(connection, { code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${envelope.event}'`, event: envelope.event }, envelope.id);
   }
 
-  private sendError(connection: Connection, wire: WireError, id?: string | number): void {
+  private sendError(connection: EngineConnection, wire: WireError, id?: string | number): void {
     const onError = this.settings.onError;
     if (onError !== undefined) onError(connection, wire, undefined);
     connection.sendText(encodeError(wire, id));
   }
 
-  private raw(connection: Connection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean): void {
+  private raw(connection: EngineConnection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean): void {
     const hook = controller.rawHook;
     if (hook === undefined) {
       const message = isBinary ? 'Binary messages are not accepted here' : 'Expected a JSON envelope {"event": string, "payload"?: any, "id"?: string | number}';
@@ -196,7 +183,7 @@ export class ConnectionEngine {
     }
   }
 
-  private async clientRoom(connection: Connection, controller: CompiledController, envelope: Envelope): Promise<void> {
+  private async clientRoom(connection: EngineConnection, controller: CompiledController, envelope: Envelope): Promise<void> {
     const event = envelope.event;
     try {
       const room = roomOf(envelope);
@@ -220,7 +207,7 @@ export class ConnectionEngine {
   }
 
   /** The socket closed: leave every room, then run `@OnDisconnect` once. */
-  closed(connection: Connection, code: number, reason: string): void {
+  closed(connection: EngineConnection, code: number, reason: string): void {
     if (connection.closed) return;
     connection.closed = true;
     this.hub.unregister(connection);
@@ -235,7 +222,7 @@ export class ConnectionEngine {
     if (this.live.size === 0) this.drained?.();
   }
 
-  private async runDisconnectHooks(connection: Connection, code: number, reason: string): Promise<void> {
+  private async runDisconnectHooks(connection: EngineConnection, code: number, reason: string): Promise<void> {
     const controller = connection.controller;
     for (const hook of controller.disconnectHooks) {
       try {

@@ -29,15 +29,4 @@ export class WsException extends Error {
   }
 }
 
-/** Error codes the framework itself sends. */
-export const ErrorCodes = {
-  BAD_MESSAGE: 'BAD_MESSAGE',
-  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
-  VALIDATION_FAILED: 'VALIDATION_FAILED',
-  INTERNAL_ERROR: 'INTERNAL_ERROR',
-  FORBIDDEN: 'FORBIDDEN',
-  RATE_LIMITED: 'RATE_LIMITED',
-  NOT_FOUND: 'NOT_FOUND',
-  /** A handler did not settle within `handlerTimeoutMs`. */
-  HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
-} as const;
+export { ErrorCodes } from '../protocol/wire';

@@ -4,7 +4,7 @@
  * gate admits an upgrade, so pending handshakes count too, and given back when the upgrade is
  * refused or abandoned later, or when the connection closes.
  */
-import type { Connection } from '../clients/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
 import { WsException } from '../errors/ws-exception';
 
@@ -18,7 +18,7 @@ export class ConnectionLimits {
   private total = 0;
   private readonly perIp = new Map<string, number>();
   // Connections holding a slot; a WeakSet so a slot can never be given back twice.
-  private readonly holding = new WeakSet<Connection>();
+  private readonly holding = new WeakSet<ConnectionHandle>();
 
   constructor(
     private readonly maxConnections: number,
@@ -62,7 +62,7 @@ export class ConnectionLimits {
     closed: (connection) => this.release(connection),
   };
 
-  private release(connection: Connection): void {
+  private release(connection: ConnectionHandle): void {
     if (!this.holding.delete(connection)) return;
     this.total--;
     const ip = connection.remoteAddress;

@@ -3,18 +3,18 @@
  * Refuses cross-site upgrades: browsers always send `Origin`, and `ws` checks none, so without this
  * any page could open a socket with the visitor's cookies (cross-site WebSocket hijacking).
  */
-import type { Connection } from '../clients/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import { isThenable } from '../dispatch/invoker';
 import type { UpgradeGate } from '../engine/connection-engine';
 import { WsException } from '../errors/ws-exception';
 
 /** Which origins may open a socket: exact origins (`https://app.example.com`) or a predicate. */
-export type OriginPolicy = readonly string[] | ((origin: string, client: Connection) => boolean | Promise<boolean>);
+export type OriginPolicy = readonly string[] | ((origin: string, client: ConnectionHandle) => boolean | Promise<boolean>);
 
 /** Refusal code of an upgrade whose `Origin` is not allowed (HTTP 403). */
 export const ORIGIN_NOT_ALLOWED = 'ORIGIN_NOT_ALLOWED';
 
-function originOf(connection: Connection): string | undefined {
+function originOf(connection: ConnectionHandle): string | undefined {
   // Version 8 (pre-RFC) clients sent Sec-WebSocket-Origin instead.
   const value = connection.headers.origin ?? connection.headers['sec-websocket-origin'];
   return Array.isArray(value) ? value[0] : value;

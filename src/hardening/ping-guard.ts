@@ -4,9 +4,10 @@
  * and never reads makes the server queue pongs without bound; past the cap the peer is closed with
  * 1008 (policy violation). Legitimate clients ping every few seconds at most (browsers never do).
  */
+import { CloseCodes } from '../protocol/close-codes';
 
 /** Close code and reason for a peer that sent too many pings. */
-export const PING_FLOOD_CLOSE = { code: 1008, reason: 'Too many pings' } as const;
+export const PING_FLOOD_CLOSE = CloseCodes.PING_FLOOD;
 
 /** Window the ping budget applies to. */
 export const PING_WINDOW_MS = 10_000;

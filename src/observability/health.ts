@@ -2,7 +2,7 @@
  * @module observability/health
  * `/healthz` (the process serves HTTP) and `/readyz` (accepting connections, adapter connected).
  */
-import type { SideRequest, SideResponse } from '../transport/transport';
+import type { SideRequest, SideResponse } from '../spi/transport';
 import { json, onlyGet } from './http-response';
 import type { HealthOptions } from './options';
 

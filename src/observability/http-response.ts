@@ -2,7 +2,7 @@
  * @module observability/http-response
  * Small builders for side-route responses.
  */
-import type { SideRequest, SideResponse } from '../transport/transport';
+import type { SideRequest, SideResponse } from '../spi/transport';
 
 /** A JSON response that proxies and browsers never cache. */
 export function json(status: number, value: unknown): SideResponse {

@@ -5,11 +5,11 @@
  * Nothing is created (and nothing costs anything) for a feature that is off.
  */
 import type { Adapter } from '../adapter/adapter';
-import type { Logger } from '../app/logger';
+import type { Logger } from '../spi/logger';
 import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
 import type { ConnectionEngine, EngineObserver } from '../engine/connection-engine';
 import type { Hub } from '../rooms/hub';
-import type { SideResponse, Transport } from '../transport/transport';
+import type { SideResponse, Transport } from '../spi/transport';
 import { AdminView } from './admin/admin-view';
 import type { DurationBuckets } from './duration-buckets';
 import { HealthRoutes } from './health';

@@ -9,7 +9,7 @@ import type {
   SideRequest,
   SideResponse,
   SideRoutes,
-} from '../transport/transport';
+} from '../spi/transport';
 
 /** One endpoint group (each answers only its own paths). */
 export interface SideEndpoint {

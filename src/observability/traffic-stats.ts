@@ -4,9 +4,10 @@
  * them (through the enhancer and the send tap); Prometheus and the admin page read them when asked.
  */
 import { performance } from 'node:perf_hooks';
-import type { Connection, SendTap } from '../clients/connection';
+import type { SendTap } from '../connections/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
-import { eventPrefix } from '../dispatch/envelope';
+import { eventPrefix } from '../protocol/envelope';
 import { isThenable, type Invoker } from '../dispatch/invoker';
 import type { EngineObserver } from '../engine/connection-engine';
 import { DurationBuckets } from './duration-buckets';
@@ -51,7 +52,7 @@ export interface RefusalCount {
 }
 
 /** Route pattern a connection was accepted on (`/rooms/:id`, not `/rooms/42`: bounded labels). */
-export function routeOf(connection: Connection): string {
+export function routeOf(connection: ConnectionHandle): string {
   return connection.controller?.path ?? connection.path;
 }
 
@@ -67,7 +68,7 @@ export class TrafficStats {
   readonly connects = new Map<string, number>();
   readonly disconnects = new Map<string, number>();
   readonly refusals = new Map<string, RefusalCount>();
-  readonly openedAt = new WeakMap<Connection, number>();
+  readonly openedAt = new WeakMap<ConnectionHandle, number>();
 
   constructor(
     private readonly buckets: readonly number[],

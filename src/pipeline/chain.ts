@@ -3,7 +3,7 @@
  * Composes, once per handler, the call that runs the pipeline around it:
  * rate limits -> [filters around] middleware -> guards -> interceptors -> validation and handler.
  */
-import type { Connection } from '../clients/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import { isThenable, type Invoker } from '../dispatch/invoker';
 import { ExecutionContext, type HandlerRef } from './execution-context';
@@ -64,7 +64,7 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
 
   if (middleware.length + interceptors.length + filters.length === 0) {
     // Guards only: no promise when they answer synchronously, so the reply stays synchronous too.
-    return (client: Connection, payload, hook) => {
+    return (client: ConnectionHandle, payload, hook) => {
       if (limiters.length > 0 && !enforceLimits(limiters, client)) return undefined;
       const verdict = checkGuards(guards, new ExecutionContext(ref, client, isMessage ? payload : hook?.raw));
       return verdict === true ? invoke(client, payload, hook) : verdict.then(() => invoke(client, payload, hook));
@@ -99,7 +99,7 @@ export function buildChain(ref: HandlerRef, invoke: Invoker, stages: Stages): In
     );
   }
 
-  return (client: Connection, payload, hook) => {
+  return (client: ConnectionHandle, payload, hook) => {
     if (limiters.length > 0 && !enforceLimits(limiters, client)) return undefined;
     const ctx = new ExecutionContext(ref, client, isMessage ? payload : hook?.raw);
     const call = isMessage ? () => invoke(client, ctx.payload, hook) : () => invoke(client, payload, hook);

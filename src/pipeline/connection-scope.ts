@@ -1,12 +1,12 @@
 /**
  * @module pipeline/connection-scope
- * Connection-scoped providers: `{ provide, useClass, scope: 'connection' }` gets one instance per
+ * ConnectionHandle-scoped providers: `{ provide, useClass, scope: 'connection' }` gets one instance per
  * connection, from a child container created lazily on first use and disposed after `@OnDisconnect`.
  */
 import { injectable, Lifecycle, type DependencyContainer } from 'tsyringe';
-import type { Connection } from '../clients/connection';
-import type { WsClient } from '../clients/ws-client';
-import type { Logger } from '../app/logger';
+import type { ConnectionHandle } from '../spi/handles';
+import type { WsClient } from '../spi/ws-client';
+import type { Logger } from '../spi/logger';
 import type { Provider, ProviderToken } from '../metadata/types';
 
 type TsyringeToken = Parameters<DependencyContainer['resolve']>[0];
@@ -64,16 +64,16 @@ export class ConnectionScopes {
   }
 
   /** Resolves a token for a connection: scoped tokens from its own container, others from the app. */
-  resolve(connection: Connection, token: TsyringeToken): unknown {
+  resolve(connection: ConnectionHandle, token: TsyringeToken): unknown {
     return this.scopedTokens.has(token) ? this.scopeOf(connection).container.resolve(token) : this.app.resolve(token);
   }
 
   /** The connection's container (the app's own when there are no scoped providers). */
-  containerOf(connection: Connection): DependencyContainer {
+  containerOf(connection: ConnectionHandle): DependencyContainer {
     return this.providers.length === 0 ? this.app : this.scopeOf(connection).container;
   }
 
-  private scopeOf(connection: Connection): Scope {
+  private scopeOf(connection: ConnectionHandle): Scope {
     let scope = connection.locals[SCOPE_KEY] as Scope | undefined;
     if (scope === undefined) {
       const container = this.app.createChildContainer();
@@ -90,7 +90,7 @@ export class ConnectionScopes {
   }
 
   /** Disposes what the connection's scope created (instances with `dispose()`), newest first. */
-  async dispose(connection: Connection): Promise<void> {
+  async dispose(connection: ConnectionHandle): Promise<void> {
     const scope = connection.locals[SCOPE_KEY] as Scope | undefined;
     if (scope === undefined) return;
     delete connection.locals[SCOPE_KEY];
@@ -108,7 +108,7 @@ export class ConnectionScopes {
 
 /** The DI container of a client's connection (connection-scoped providers resolve to its own instances). */
 export function scopedContainer(client: WsClient): DependencyContainer {
-  const connection = client as Connection;
+  const connection = client as ConnectionHandle;
   const host = hosts.get(connection.controller?.instance);
   if (host === undefined) throw new Error('scopedContainer() needs a client of a running ws-controllers app');
   return host.containerOf(connection);
@@ -116,7 +116,7 @@ export function scopedContainer(client: WsClient): DependencyContainer {
 
 /** Resolves a token for a client (used by `@Inject`). */
 export function resolveForClient(client: WsClient, token: ProviderToken): unknown {
-  const connection = client as Connection;
+  const connection = client as ConnectionHandle;
   const host = hosts.get(connection.controller?.instance);
   if (host === undefined) throw new Error('@Inject() needs a client of a running ws-controllers app');
   return host.resolve(connection, token as TsyringeToken);

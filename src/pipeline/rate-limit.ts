@@ -3,12 +3,13 @@
  * Token buckets per client. A message takes one token; an empty bucket answers `RATE_LIMITED`, and a
  * client refused `closeAfter` times in a row is closed with 1008 (policy violation).
  */
-import type { Connection } from '../clients/connection';
+import { CloseCodes } from '../protocol/close-codes';
+import type { ConnectionHandle } from '../spi/handles';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import type { RateLimitOptions } from './types';
 
 /** Close code sent to a client that keeps flooding. */
-export const RATE_LIMIT_CLOSE = { code: 1008, reason: 'Rate limit exceeded' } as const;
+export const RATE_LIMIT_CLOSE = CloseCodes.RATE_LIMIT;
 
 /** Default number of consecutive refusals before the 1008 close. */
 export const DEFAULT_CLOSE_AFTER = 10;
@@ -25,7 +26,7 @@ interface Bucket {
 
 /** One limit (global, a controller's or a handler's), with a bucket per client. */
 export class RateLimiter {
-  private readonly buckets = new WeakMap<Connection, Bucket>();
+  private readonly buckets = new WeakMap<ConnectionHandle, Bucket>();
   private readonly perToken: number;
   readonly closeAfter: number;
 
@@ -36,7 +37,7 @@ export class RateLimiter {
   }
 
   /** Takes a token; returns 0 when allowed, else the ms until the next token. */
-  take(connection: Connection, now: number): number {
+  take(connection: ConnectionHandle, now: number): number {
     let bucket = this.buckets.get(connection);
     if (bucket === undefined) {
       bucket = { tokens: this.options.points, at: now };
@@ -58,7 +59,7 @@ export class RateLimiter {
  * Runs every limiter for a message; throws `RATE_LIMITED` (and schedules the 1008 close) when one refuses.
  * Returns `false` for a message to drop silently: its client is already being closed for flooding.
  */
-export function enforceLimits(limiters: readonly RateLimiter[], connection: Connection): boolean {
+export function enforceLimits(limiters: readonly RateLimiter[], connection: ConnectionHandle): boolean {
   const locals = connection.locals;
   if (locals[FLOODED_KEY] === true) return false;
   const now = performance.now();

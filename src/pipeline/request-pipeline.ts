@@ -5,9 +5,9 @@
  * (an invoker enhancer, an upgrade gate, a lifecycle observer).
  */
 import type { DependencyContainer } from 'tsyringe';
-import type { Logger } from '../app/logger';
+import type { Logger } from '../spi/logger';
 import type { HandlerDescriptor, InvokerEnhancer } from '../dispatch/compiled-controller';
-import type { Connection } from '../clients/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import { isThenable, type Invoker } from '../dispatch/invoker';
 import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
 import type { ClassMetadata } from '../metadata/types';
@@ -38,7 +38,7 @@ interface ControllerStages extends Stages {
 
 /** One app's pipeline. */
 export class RequestPipeline {
-  /** Connection-scoped providers of the app. */
+  /** ConnectionHandle-scoped providers of the app. */
   readonly scopes: ConnectionScopes;
   private readonly resolver: PipelineResolver;
   private readonly global: Stages;
@@ -115,13 +115,13 @@ export class RequestPipeline {
   }
 
   // A connection refused at connect never closes: its scope (if a guard or hook opened one) is disposed here.
-  private disposeRefused(connection: Connection, error: unknown): never {
+  private disposeRefused(connection: ConnectionHandle, error: unknown): never {
     void this.scopes.dispose(connection);
     throw error;
   }
 
   private disposeOnRefusal(invoke: Invoker): Invoker {
-    const refusedWith = (client: Connection, value: unknown): unknown => {
+    const refusedWith = (client: ConnectionHandle, value: unknown): unknown => {
       if (value === false) void this.scopes.dispose(client);
       return value;
     };

@@ -2,8 +2,8 @@
  * @module rooms/client-service
  * `ClientService`: send to, count, list and disconnect clients by id from anywhere.
  */
-import { encodeMessage } from '../dispatch/envelope';
-import type { WsClient } from '../clients/ws-client';
+import { encodeMessage } from '../protocol/envelope';
+import type { WsClient } from '../spi/ws-client';
 import type { Hub } from './hub';
 
 /** Options of `ClientService.broadcast`. */

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
-import type { Connection, ConnectionHub, SendTap } from '../clients/connection';
-import type { PreparedFrame } from '../transport/transport';
-import type { Logger } from '../app/logger';
+import type { Connection, ConnectionHub, SendTap } from '../connections/connection';
+import type { PreparedFrame } from '../spi/transport';
+import type { Logger } from '../spi/logger';
 
 /** Where a hub gets one-for-many frames from (the transport). */
 export type FramePreparer = (text: string) => PreparedFrame;

@@ -2,7 +2,7 @@
  * @module rooms/room-service
  * `RoomService`: memberships and room targeting by client id, injectable in any provider.
  */
-import { encodeMessage } from '../dispatch/envelope';
+import { encodeMessage } from '../protocol/envelope';
 import { assertRoom, type Hub } from './hub';
 
 /** A set of rooms to send to, minus some clients. */

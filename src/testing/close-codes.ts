@@ -3,6 +3,7 @@
  * The close-frame rules `ws` enforces, applied by the in-process transport so that tests fail
  * the same way they would on a real socket.
  */
+import { CloseCodes } from '../protocol/close-codes';
 
 /** Whether a status code may be sent in a close frame (RFC 6455 7.4). */
 export function isSendableCloseCode(code: number): boolean {
@@ -17,9 +18,6 @@ export function checkClose(code: number | undefined, reason: string | undefined)
   if (reason !== undefined && Buffer.byteLength(reason) > 123) throw new SyntaxError('The message must not be greater than 123 bytes');
 }
 
-/** The code a peer sees for a close frame sent without one. */
-export const NO_STATUS_RECEIVED = 1005;
-/** The code both ends see when a connection is dropped without a closing handshake. */
-export const ABNORMAL_CLOSURE = 1006;
+export { NO_STATUS_RECEIVED, ABNORMAL_CLOSURE } from '../protocol/close-codes';
 /** The code a server closes with when a message is larger than its `maxPayload`. */
-export const MESSAGE_TOO_BIG = 1009;
+export const MESSAGE_TOO_BIG = CloseCodes.MESSAGE_TOO_BIG.code;

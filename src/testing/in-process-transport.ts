@@ -4,9 +4,7 @@
  * `@OnConnect`), then joins the connection to an in-memory socket pair. Everything after the
  * transport is the production pipeline.
  */
-import type { Connection } from '../clients/connection';
-import type { ConnectionEngine } from '../engine/connection-engine';
-import type { Handshake, PreparedFrame, Transport, TransportSocket } from '../transport/transport';
+import type { ConnectionRef, Handshake, PreparedFrame, Transport, TransportEngine, TransportSocket } from '../spi/transport';
 import { ConnectionRefusedError } from './errors';
 import { createLink, type LinkEnd } from './in-process-link';
 import type { ClientPipe, PipeListener } from './pipe';
@@ -72,12 +70,12 @@ export interface InProcessTransportOptions {
 export class InProcessTransport implements Transport {
   readonly port = 0;
   readonly server = undefined;
-  private engine: ConnectionEngine | undefined;
+  private engine: TransportEngine | undefined;
   private stopped = false;
 
   constructor(private readonly options: InProcessTransportOptions) {}
 
-  async listen(engine: ConnectionEngine): Promise<void> {
+  async listen(engine: TransportEngine): Promise<void> {
     this.engine = engine;
   }
 
@@ -93,7 +91,7 @@ export class InProcessTransport implements Transport {
    * Opens a connection: resolves with the client end once the handshake is accepted, or rejects
    * with a `ConnectionRefusedError` carrying the refusal's status and code.
    */
-  async connect(handshake: Handshake, listener: PipeListener): Promise<{ pipe: ClientPipe; connection: Connection }> {
+  async connect(handshake: Handshake, listener: PipeListener): Promise<{ pipe: ClientPipe; connection: ConnectionRef }> {
     const engine = this.engine;
     if (engine === undefined || this.stopped) throw new Error('The testing app is closed');
     const result = await engine.upgrade(handshake);

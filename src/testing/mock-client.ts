@@ -3,8 +3,8 @@
  * A `WsClient` for calling controller methods directly in unit tests: every method is a Jest
  * mock function, and the fields are plain settable values.
  */
-import type { WsClient } from '../clients/ws-client';
-import { ReadyState } from '../transport/transport';
+import type { WsClient } from '../spi/ws-client';
+import { ReadyState } from '../spi/transport';
 
 type Fn = (...args: never[]) => unknown;
 

@@ -3,7 +3,7 @@
  * The client a test drives: `emit`, `request` (with ids), `next` (the next envelope, optionally
  * of one event), `received`, `close` and `closed`. The same class runs in-process and over `ws`.
  */
-import { ReadyState } from '../transport/transport';
+import { ReadyState } from '../spi/transport';
 import { ErrorReply, isErrorPayload } from './errors';
 import type { ClientPipe, PipeListener } from './pipe';
 

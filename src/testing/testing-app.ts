@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { bootstrap } from '../app/bootstrap';
 import type { BootstrapOptions } from '../app/options';
 import type { WsApp } from '../app/ws-app';
-import type { Connection } from '../clients/connection';
+import type { ConnectionHandle } from '../spi/handles';
 import type { EngineObserver } from '../engine/connection-engine';
 import type { Provider, ProviderToken } from '../metadata/types';
-import type { Handshake } from '../transport/transport';
+import type { Handshake } from '../spi/transport';
 import { InProcessTransport } from './in-process-transport';
 import { TestClient } from './test-client';
 import { connectWs } from './ws-pipe';
@@ -58,7 +58,7 @@ function lowerCaseKeys(headers: Record<string, string> = {}): Record<string, str
 /** A running app under test. */
 export class TestingApp {
   private readonly clients = new Set<TestClient>();
-  private readonly opened = new Map<string, Connection>();
+  private readonly opened = new Map<string, ConnectionHandle>();
 
   /** @internal Use `createTestingApp()`. */
   constructor(
@@ -67,7 +67,7 @@ export class TestingApp {
     /** Where it serves. */
     readonly transport: TestingTransport,
     private readonly inProcess: InProcessTransport | undefined,
-    observer: { current?: (connection: Connection) => void },
+    observer: { current?: (connection: ConnectionHandle) => void },
   ) {
     observer.current = (connection) => {
       const key = connection.headers[CLIENT_HEADER];
@@ -136,7 +136,7 @@ export async function createTestingApp(module: Class, options: TestingAppOptions
   const transport = requested ?? (process.env.WS_CONTROLLERS_TEST_TRANSPORT === 'ws' ? 'ws' : 'in-process');
   if (transport !== 'in-process' && transport !== 'ws') throw new Error(`Unknown testing transport '${String(transport)}': use 'in-process' or 'ws'`);
   const inProcess = transport === 'in-process' ? new InProcessTransport({ maxPayload: rest.maxPayload ?? DEFAULT_MAX_PAYLOAD }) : undefined;
-  const hook: { current?: (connection: Connection) => void } = {};
+  const hook: { current?: (connection: ConnectionHandle) => void } = {};
   const observer: EngineObserver = { opened: (connection) => hook.current?.(connection) };
   const app = await bootstrap(module, {
     logger: false,

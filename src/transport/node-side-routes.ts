@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { Logger } from '../app/logger';
-import type { SideRequest, SideResponse, SideRoutes } from './transport';
+import type { Logger } from '../spi/logger';
+import type { SideRequest, SideResponse, SideRoutes } from '../spi/transport';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

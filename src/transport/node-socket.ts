@@ -3,8 +3,7 @@
  * Node's `ws` WebSocket, extended with the core's socket interface (no wrapper object per client).
  */
 import WebSocket from 'ws';
-import type { Connection } from '../clients/connection';
-import type { PreparedFrame, TransportSocket } from './transport';
+import type { ConnectionRef, PreparedFrame, TransportSocket } from '../spi/transport';
 
 /** A frame built once by `ws`'s own framer, shared by every recipient. */
 export interface NodePreparedFrame extends PreparedFrame {
@@ -56,7 +55,7 @@ export class NodeSocket extends WebSocket implements TransportSocket {
   /** @internal Whether the net socket is corked until the end of this tick. */
   corked = false;
   /** @internal The connection this socket serves (read by the transport's shared listeners). */
-  connection: Connection | undefined = undefined;
+  connection: ConnectionRef | undefined = undefined;
 
   /**
    * Coalesces the frames written while a burst is being handled: when more frames wait in the chunk

@@ -8,9 +8,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../app/logger';
-import type { Connection } from '../clients/connection';
-import type { ConnectionEngine } from '../engine/connection-engine';
+import type { Logger } from '../spi/logger';
 import type { WsDeflateSetting } from '../hardening/deflate';
 import { Heartbeat } from '../hardening/heartbeat';
 import { PING_FLOOD_CLOSE, PingGuard } from '../hardening/ping-guard';
@@ -18,7 +16,7 @@ import { handshakeProblem } from './handshake-check';
 import { writeRefusal } from './http-refusal';
 import { NodeSocket, prepareTextFrame } from './node-socket';
 import { interceptRequests, serveSideRoute } from './node-side-routes';
-import type { Handshake, PreparedFrame, SideChannel, SideRefusal, SideRoutes, Transport } from './transport';
+import type { ConnectionRef, Handshake, PreparedFrame, SideChannel, SideRefusal, SideRoutes, Transport, TransportEngine } from '../spi/transport';
 
 /** Options of the Node transport. */
 export interface NodeWsTransportOptions {
@@ -49,7 +47,7 @@ export class NodeWsTransport implements Transport {
   private wss?: WebSocketServer;
   private httpServer?: Server | HttpsServer;
   private ownsServer = false;
-  private engine?: ConnectionEngine;
+  private engine?: TransportEngine;
   private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(req, socket, head);
   // One shared listener: a closure made inside onUpgrade would keep its whole scope (the request,
   // its headers, the head buffer) alive for as long as the socket lives.
@@ -82,7 +80,7 @@ export class NodeWsTransport implements Transport {
     this.sideRoutes = routes;
   }
 
-  async listen(engine: ConnectionEngine): Promise<void> {
+  async listen(engine: TransportEngine): Promise<void> {
     this.engine = engine;
     this.wss = new WebSocketServer({
       noServer: true,
@@ -93,7 +91,7 @@ export class NodeWsTransport implements Transport {
     });
     const server = this.options.server ?? createServer((req, res) => {
       if (this.sideRoutes && serveSideRoute(this.sideRoutes, req, res, this.options.logger)) return;
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', ConnectionRef: 'Upgrade' });
       res.end('Upgrade Required: this server speaks WebSocket\n');
     });
     this.ownsServer = this.options.server === undefined;
@@ -155,7 +153,7 @@ export class NodeWsTransport implements Transport {
     });
   }
 
-  private accept(ws: NodeSocket, connection: Connection): void {
+  private accept(ws: NodeSocket, connection: ConnectionRef): void {
     const engine = this.engine!;
     const listeners = (this.listeners ??= this.socketListeners(engine));
     ws.connection = connection;
@@ -172,7 +170,7 @@ export class NodeWsTransport implements Transport {
 
   // Listeners shared by every socket (`this` is the socket, which knows its connection): closures
   // per socket would cost five functions and a context for each of 10,000 idle connections.
-  private socketListeners(engine: ConnectionEngine): SocketListeners {
+  private socketListeners(engine: TransportEngine): SocketListeners {
     const { heartbeat, pingGuard } = this;
     const logger = this.options.logger;
     return {

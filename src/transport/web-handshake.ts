@@ -2,7 +2,7 @@
  * @module transport/web-handshake
  * Handshake facts and refusal responses for runtimes built on the web `Request`/`Response` (Bun, Deno).
  */
-import type { Handshake, SideRefusal } from './transport';
+import type { Handshake, SideRefusal } from '../spi/transport';
 
 /** The core's view of an upgrade request. */
 export function handshakeFromRequest(request: Request, remoteAddress: string): Handshake {

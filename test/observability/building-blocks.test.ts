@@ -3,7 +3,7 @@ import { DurationBuckets } from '../../src/observability/duration-buckets';
 import { eventOf, RAW_EVENT } from '../../src/observability/event-name';
 import { timeAdapter } from '../../src/observability/timed-adapter';
 import { OTHER_EVENT, TrafficStats } from '../../src/observability/traffic-stats';
-import { encodeError, encodeMessage, encodeReply, eventPrefix } from '../../src/dispatch/envelope';
+import { encodeError, encodeMessage, encodeReply, eventPrefix } from '../../src/protocol/envelope';
 
 test('the event of an encoded push, reply or error is read back without parsing the frame', () => {
   expect(eventOf(encodeMessage('chat:said', { text: 'hi' }))).toBe('chat:said');

@@ -4,9 +4,8 @@
  * heartbeat entries, listeners and timers all return to where they started.
  */
 import { bootstrap, type WsApp } from 'ws-controllers';
-import type { Connection } from '../../src/clients/connection';
 import type { ConnectionEngine } from '../../src/engine/connection-engine';
-import { ReadyState, type PreparedFrame, type Transport, type TransportSocket } from '../../src/transport/transport';
+import { ReadyState, type PreparedFrame, type Transport, type TransportSocket } from '../../src/spi/transport';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf } from '../support/ws-test-client';
 import { activeResources, mb, report, settledHeap } from './support/figures';
@@ -67,7 +66,7 @@ test('100,000 in-process connect/join/leave/disconnect cycles leave no connectio
   async function cycle(i: number): Promise<void> {
     const result = await engine.upgrade({ path: '/r', query: { token: 't' }, headers: {}, remoteAddress: '10.0.0.1' });
     if (!result.accepted) throw new Error(`cycle ${i} refused with ${result.status} ${result.code}`);
-    const connection: Connection = result.connection;
+    const connection = result.connection;
     const socket = new NullSocket();
     engine.open(connection, socket);
     engine.message(connection, `{"event":"join-room","room":"room-${i % 100}","id":1}`, false);

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { bootstrap, type WsApp } from 'ws-controllers';
-import { parseEnvelope } from '../../src/dispatch/envelope';
+import { parseEnvelope } from '../../src/protocol/envelope';
 import { testOptions } from '../support/quiet';
 import { urlOf } from '../support/ws-test-client';
 import { watchFaults } from './support/fault-watch';

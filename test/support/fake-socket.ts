@@ -1,5 +1,5 @@
 /** An in-memory TransportSocket that records what the core writes to it. */
-import type { PreparedFrame, TransportSocket } from '../../src/transport/transport';
+import type { PreparedFrame, TransportSocket } from '../../src/spi/transport';
 
 export class FakeSocket implements TransportSocket {
   readyState = 1;

@@ -3,7 +3,7 @@ import { ConnectedClient, OnMessage, Payload, WebSocketController, WsException, 
 import { InMemoryAdapter } from 'ws-controllers';
 import { compileController } from '../../src/dispatch/compiled-controller';
 import { readClassMetadata } from '../../src/metadata/reflection';
-import { Connection } from '../../src/clients/connection';
+import { Connection } from '../../src/connections/connection';
 import { Hub } from '../../src/rooms/hub';
 import { silentLogger } from '../../src/app/logger';
 import { FakeSocket } from '../support/fake-socket';

@@ -1,4 +1,4 @@
-import { encodeError, encodeMessage, encodeReply, eventPrefix, parseEnvelope } from '../../src/dispatch/envelope';
+import { encodeError, encodeMessage, encodeReply, eventPrefix, parseEnvelope } from '../../src/protocol/envelope';
 
 test('a valid envelope parses with its event, payload and id', () => {
   expect(parseEnvelope('{"event":"a","payload":{"x":1},"id":"r1"}')).toEqual({ event: 'a', payload: { x: 1 }, id: 'r1' });

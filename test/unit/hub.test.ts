@@ -1,5 +1,5 @@
 import { InMemoryAdapter } from 'ws-controllers';
-import { Connection } from '../../src/clients/connection';
+import { Connection } from '../../src/connections/connection';
 import { Hub } from '../../src/rooms/hub';
 import { silentLogger } from '../../src/app/logger';
 import { FakeSocket } from '../support/fake-socket';

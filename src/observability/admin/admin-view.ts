@@ -3,8 +3,9 @@
  * The admin view's endpoints: the page (HTTP GET) and its live feed (a WebSocket on the same path).
  * Admin sockets are side channels: the engine, the hub and the metrics never see them.
  */
+import { CloseCodes } from '../../protocol/close-codes';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../app/logger';
+import type { Logger } from '../../spi/logger';
 import type { Hub } from '../../rooms/hub';
 import type {
   Handshake,
@@ -13,7 +14,7 @@ import type {
   SideRequest,
   SideResponse,
   TransportSocket,
-} from '../../transport/transport';
+} from '../../spi/transport';
 import { onlyGet } from '../http-response';
 import type { AdminOptions } from '../options';
 import type { TrafficStats } from '../traffic-stats';
@@ -22,7 +23,7 @@ import { SnapshotBuilder } from './admin-snapshot';
 import { presentedToken, tokenMatches } from './admin-token';
 
 /** Close code and reason a client gets when an operator disconnects it. */
-export const ADMIN_DISCONNECT = { code: 1008, reason: 'Disconnected by admin' } as const;
+export const ADMIN_DISCONNECT = CloseCodes.ADMIN_DISCONNECT;
 
 // An admin page that cannot keep up skips refreshes rather than queueing them.
 const MAX_ADMIN_BUFFER = 1024 * 1024;
@@ -104,7 +105,7 @@ export class AdminView {
   /** Closes every admin socket (the app is closing). */
   close(): void {
     this.stopTimer();
-    for (const socket of this.sockets) socket.close(1001, 'Server shutting down');
+    for (const socket of this.sockets) socket.close(CloseCodes.SHUTDOWN.code, CloseCodes.SHUTDOWN.reason);
     this.sockets.clear();
   }
 

@@ -1,5 +1,5 @@
 /**
- * @module clients/ws-client
+ * @module spi/ws-client
  * The public face of one connection, as handlers see it.
  */
 

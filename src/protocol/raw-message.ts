@@ -1,5 +1,5 @@
 /**
- * @module dispatch/raw-message
+ * @module protocol/raw-message
  * What `@RawMessage()` gives: the frame as text or bytes, converted only when asked.
  */
 

@@ -1,47 +1,19 @@
 /**
- * @module transport/transport
- * The runtime-neutral seam: what the core needs from a socket and from a server, on any runtime.
- * Nothing here imports `ws`; each runtime implements these in one file of its own.
+ * @module spi/transport
+ * The runtime-neutral seam between the core and a server transport: what a transport is given
+ * (settings, an engine to call), and what it must provide. Each runtime implements it in one file.
  */
-import type { ConnectionEngine } from '../engine/connection-engine';
+import type { Logger } from './logger';
+import type { PreparedFrame, TransportSocket } from './socket';
 
-/** WebSocket ready states, as in the browser API. */
-export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
-
-/** A frame encoded once by a transport and written as-is to many sockets. */
-export interface PreparedFrame {
-  /** The text the frame carries (for transports that cannot reuse frames). */
-  readonly text: string;
-}
-
-/** One accepted WebSocket, as the core sees it. */
-export interface TransportSocket {
-  readonly readyState: number;
-  /** Bytes queued but not yet written to the network. */
-  readonly bufferedAmount: number;
-  /** Sends a text frame. */
-  sendText(text: string): void;
-  /** Sends a binary frame. */
-  sendBinary(data: Uint8Array): void;
-  /** Sends a frame prepared by the same transport. */
-  sendPrepared(frame: PreparedFrame): void;
-  close(code?: number, reason?: string): void;
-  /** Drops the connection without a closing handshake. */
-  terminate(): void;
-  /** Subscribes to a runtime-native topic (transports with a native room fan-out, e.g. Bun). */
-  subscribe?(room: string): void;
-  /** Leaves a runtime-native topic. */
-  unsubscribe?(room: string): void;
-  /** Writes out frames held back to leave in one syscall, so `bufferedAmount` counts only what the peer has not taken. */
-  flush?(): void;
-}
+export { ReadyState, type PreparedFrame, type TransportSocket } from './socket';
 
 /** Settings every transport gets from `bootstrap()` at `listen()`. */
 export interface TransportContext {
   port: number;
   host?: string;
   maxPayload: number;
-  logger: import('../app/logger').Logger;
+  logger: Logger;
   /** The user's http/https server when one was passed to `bootstrap` (only Node's transport can use it). */
   server?: unknown;
 }
@@ -55,10 +27,39 @@ export interface Handshake {
   remoteAddress: string;
 }
 
+/** How an upgrade was decided: a connection to open, or a refusal to write (JSON `{code, message}`). */
+export type UpgradeDecision<C extends ConnectionRef = ConnectionRef> =
+  | { accepted: true; connection: C }
+  | { accepted: false; status: number; code: string; message: string };
+
+/** What a transport may read of a connection: its id (for logs). Everything else is the engine's. */
+export interface ConnectionRef {
+  readonly id: string;
+}
+
+/**
+ * What a transport calls, for every connection it carries. The connection is opaque to the
+ * transport: it keeps the value `upgrade` gave and passes it back. None of these methods throws.
+ */
+export interface TransportEngine<C extends ConnectionRef = ConnectionRef> {
+  /** Decides an upgrade (route, gates, `@OnConnect`); call before completing the WebSocket handshake. */
+  upgrade(handshake: Handshake): Promise<UpgradeDecision<C>>;
+  /** The handshake completed: the socket is open. */
+  open(connection: C, socket: TransportSocket): void;
+  /** One frame from the peer: text frames as strings, binary frames as bytes. */
+  message(connection: C, data: string | Uint8Array, isBinary: boolean): void;
+  /** The socket closed (after `open`). */
+  closed(connection: C, code: number, reason: string): void;
+  /** An accepted upgrade will never open (the peer left during the handshake). */
+  abandon(connection: C): void;
+  /** Whether the app stopped accepting connections. */
+  readonly closing: boolean;
+}
+
 /** A server transport: accepts upgrades and feeds the engine. */
 export interface Transport {
   /** Starts serving; resolves once listening. */
-  listen(engine: ConnectionEngine, context: TransportContext): Promise<void>;
+  listen(engine: TransportEngine, context: TransportContext): Promise<void>;
   /**
    * Sends a text message to every socket subscribed to a room, natively (e.g. Bun's `publish`).
    * When present, room broadcasts without excepts or path filters take this path.

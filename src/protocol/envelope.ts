@@ -1,16 +1,10 @@
 /**
- * @module dispatch/envelope
- * The wire codec: `{"event", "payload"?, "id"?}` in, replies, pushes and errors out.
+ * @module protocol/envelope
+ * The server's wire codec: `{"event", "payload"?, "id"?}` in, replies, pushes and errors out.
  */
+import { BuiltInEvents, type Envelope, type WireError } from './wire';
 
-/** A parsed message envelope. */
-export interface Envelope {
-  event: string;
-  payload?: unknown;
-  id?: string | number;
-  /** Other top-level fields (e.g. `room` of the client-room messages). */
-  [field: string]: unknown;
-}
+export type { Envelope, WireError };
 
 // Keys that must never become part of a parsed object (prototype pollution).
 function dropDangerousKeys(key: string, value: unknown): unknown {
@@ -64,15 +58,7 @@ export function encodeReply(prefix: string, payload: unknown, id: string | numbe
     : prefix + ',"payload":' + stringifyPayload(payload) + ',"id":' + JSON.stringify(id) + '}';
 }
 
-/** The payload of an error envelope. */
-export interface WireError {
-  code: string;
-  message: string;
-  event?: string;
-  details?: unknown;
-}
-
-const ERROR_PREFIX = eventPrefix('error');
+const ERROR_PREFIX = eventPrefix(BuiltInEvents.ERROR);
 
 /** Encodes `{"event":"error","payload":{code,message,event?,details?},"id"?}`. */
 export function encodeError(error: WireError, id?: string | number): string {

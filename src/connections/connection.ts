@@ -1,14 +1,14 @@
 /**
- * @module clients/connection
+ * @module connections/connection
  * The framework's side of one connection: the `WsClient` users see, plus the socket it writes to.
  * Until `@OnConnect` finishes there is no socket yet, so outgoing frames wait in a small queue.
  */
+import { CloseCodes } from '../protocol/close-codes';
 import { randomBytes } from 'node:crypto';
-import { encodeMessage } from '../dispatch/envelope';
-import { ReadyState, type PreparedFrame, type TransportSocket } from '../transport/transport';
+import { encodeMessage } from '../protocol/envelope';
+import { ReadyState, type PreparedFrame, type TransportSocket } from '../spi/transport';
 import type { BroadcastPacket } from '../adapter/adapter';
-import type { WsClient } from './ws-client';
-import type { CompiledController } from '../dispatch/compiled-controller';
+import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
 
 /** What a connection asks of its app for rooms and targeting. */
 export interface ConnectionHub {
@@ -37,7 +37,7 @@ export interface ConnectionInit {
 type Outgoing = string | Uint8Array | PreparedFrame;
 
 /** Code used to close slow consumers (try again later). */
-export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+export const SLOW_CONSUMER_CLOSE_CODE = CloseCodes.SLOW_CONSUMER.code;
 
 // `client.rooms` is a plain Set (so `toEqual(new Set([...]))`, `instanceof Set` hold) whose add, delete
 // and clear throw: only the hub changes it, through Set.prototype, so memberships never drift.
@@ -54,8 +54,11 @@ function readOnlyRoomSet(): Set<string> {
 /** The `rooms` of a connection that joined none: shared, and refusing writes. */
 const NO_ROOMS: ReadonlySet<string> = readOnlyRoomSet();
 
-/** One connection; implements `WsClient`. */
-export class Connection implements WsClient {
+/**
+ * One connection; implements `WsClient` and the pipeline's `ConnectionHandle`. `C` is what the engine
+ * knows of its controller (the compiled controller); lower layers only see `ControllerInfo`.
+ */
+export class Connection<C extends ControllerInfo = ControllerInfo> implements ConnectionHandle {
   readonly id = randomBytes(16).toString('base64url');
   readonly path: string;
   readonly query: Record<string, string>;
@@ -65,7 +68,7 @@ export class Connection implements WsClient {
   /** The socket, once the handshake completed. */
   socket: TransportSocket | undefined;
   /** The controller serving this connection (set before `@OnConnect` runs). */
-  controller!: CompiledController;
+  controller!: C;
   /** Set once the close was handled (disconnect hooks started). */
   closed = false;
   // data, rooms, locals and the queue are created on first use: most connections never need some of
@@ -195,7 +198,7 @@ export class Connection implements WsClient {
       if (socket.bufferedAmount <= this.hub.maxBufferedBytes) return;
     }
     // A reader that cannot keep up is dropped rather than buffered without bound.
-    socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+    socket.close(CloseCodes.SLOW_CONSUMER.code, CloseCodes.SLOW_CONSUMER.reason);
     // The closing handshake cannot get through a full buffer either: force it.
     setTimeout(() => socket.terminate(), 1000).unref();
   }

@@ -1,0 +1,45 @@
+/**
+ * @module protocol/wire
+ * The wire protocol, defined once for the server and `ws-controllers/client`: the envelope, the error
+ * payload, the error codes the framework sends and the event names it reserves. No runtime imports.
+ */
+
+/** A parsed message envelope: `{"event", "payload"?, "id"?}`. */
+export interface Envelope {
+  event: string;
+  payload?: unknown;
+  id?: string | number;
+  /** Other top-level fields (e.g. `room` of the client-room messages). */
+  [field: string]: unknown;
+}
+
+/** The payload of an `error` envelope: `{code, message, event?, details?}`. */
+export interface WireError {
+  code: string;
+  message: string;
+  event?: string;
+  details?: unknown;
+}
+
+/** Error codes the framework itself sends. */
+export const ErrorCodes = {
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  NOT_FOUND: 'NOT_FOUND',
+  /** A handler did not settle within `handlerTimeoutMs`. */
+  HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
+} as const;
+
+/** Event names the protocol reserves. */
+export const BuiltInEvents = {
+  /** Server → client: an error, answering the request with the same `id` when there is one. */
+  ERROR: 'error',
+  /** Client → server: join a room (controllers with `clientRooms`); the reply is the room list. */
+  JOIN_ROOM: 'join-room',
+  /** Client → server: leave a room; the reply is the room list. */
+  LEFT_ROOM: 'left-room',
+} as const;

@@ -1,0 +1,62 @@
+/**
+ * @module spi/extensions
+ * The extension points of `bootstrap()`: upgrade gates, lifecycle observers and invoker enhancers,
+ * the contract that guards, limits, metrics and third-party plugins are written against.
+ */
+import type { ClassMetadata, HandlerKind, HandlerMetadata } from '../metadata/types';
+import type { RawMessageData } from '../protocol/raw-message';
+import type { WireError } from '../protocol/wire';
+import type { ConnectionHandle, ControllerInfo } from './handles';
+import type { Handshake } from './transport';
+
+/**
+ * Runs during an upgrade, before the controller's `@OnConnect` hooks (origin checks, limits, connect
+ * guards). Returning `false` (or a promise of it) refuses with 403; throwing a `WsException` refuses
+ * with its status and code.
+ */
+export type UpgradeGate = (connection: ConnectionHandle, controller: ControllerInfo) => unknown;
+
+/** Optional callbacks on lifecycle moments (metrics, admin views). None of them is on the message path. */
+export interface EngineObserver {
+  /** An upgrade was refused (404 and malformed handshakes included). */
+  refused?(handshake: Handshake, status: number, code: string): void;
+  /** A connection completed its handshake. */
+  opened?(connection: ConnectionHandle): void;
+  /** A connection that passed the gates will never open (refused later, timed out, or its peer left). */
+  abandoned?(connection: ConnectionHandle): void;
+  /** A connection closed. */
+  closed?(connection: ConnectionHandle, code: number, reason: string): void;
+}
+
+/** Facts of a lifecycle moment other than a message (connect, disconnect, raw frame, error). */
+export interface HookInput {
+  event?: string;
+  payload?: unknown;
+  code?: number;
+  reason?: string;
+  raw?: RawMessageData;
+  error?: unknown;
+}
+
+/**
+ * Calls a handler with its resolved arguments; may return a promise. `hook` is undefined on the
+ * message path, where `payload` is all there is.
+ */
+export type Invoker = (client: ConnectionHandle, payload: unknown, hook: HookInput | undefined) => unknown;
+
+/** Everything known about one handler at compile time, for features that wrap the call. */
+export interface HandlerDescriptor {
+  readonly controller: Function;
+  readonly instance: object;
+  readonly methodName: string;
+  readonly kind: HandlerKind;
+  readonly event?: string;
+  readonly metadata: HandlerMetadata;
+  readonly classMetadata: ClassMetadata;
+}
+
+/** Wraps a compiled call (guards, middleware, interceptors...). Returns it unchanged when it adds nothing. */
+export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) => Invoker;
+
+/** Sees every error as it goes to a client (metrics, admin view). */
+export type ErrorTap = (client: ConnectionHandle, wire: WireError, error: unknown) => void;
