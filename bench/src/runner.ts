@@ -1,7 +1,8 @@
 /**
  * @module bench/runner
  * `npm run bench` / `npm run bench:quick`: runs every case against every server in one run, prints
- * the tables (ratios to raw `ws` measured in the same run) and, for the full run, writes BENCHMARKS.md.
+ * the tables (per-round ratios to raw `ws` and to raw `ws` + batching, measured in the same run) and,
+ * for the full run, writes BENCHMARKS.md.
  * Flags: --quick, --filter <regexp on "case server">, --no-write, --warmup/--window <ms>, --windows <n>.
  */
 import { writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { WindowResult } from './client/windows';
 import { runClient, startServer, type Runtime, type ServerProcess } from './processes';
 import { measureIdleMemory, type MemoryResult } from './memory';
-import { describeMachine, renderReport, type CaseSummary } from './report';
+import { describeMachine, REFERENCES, renderReport, type CaseSummary } from './report';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -23,7 +24,7 @@ const flag = (name: string): number | undefined => {
 
 // --warmup / --window / --windows override the protocol's timing for exploratory runs (nothing is written then).
 const base = quick
-  ? { warmup: 250, window: 600, windows: 1, maxWindows: 1 }
+  ? { warmup: 250, window: 500, windows: 1, maxWindows: 1 }
   : { warmup: 3000, window: 5000, windows: 3, maxWindows: 6 };
 const timing = {
   warmup: flag('--warmup') ?? base.warmup,
@@ -47,6 +48,7 @@ interface ServerSpec {
 
 const ECHO_SERVERS: ServerSpec[] = [
   { name: 'raw ws', file: 'raw-ws.js', variant: 'echo', client: 'load-client.js' },
+  { name: 'raw ws + batching', file: 'raw-ws.js', variant: 'echo-batch', client: 'load-client.js' },
   { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'echo', client: 'load-client.js' },
   { name: 'ws-controllers + DTO', file: 'ws-controllers.js', variant: 'echo-dto', client: 'load-client.js' },
   {
@@ -70,7 +72,17 @@ const ECHO_SERVERS: ServerSpec[] = [
 
 const FAN_SERVERS: ServerSpec[] = [
   { name: 'raw ws naive', file: 'raw-ws.js', variant: 'fan-naive', client: 'load-client.js' },
+  { name: 'raw ws stringify-once', file: 'raw-ws.js', variant: 'fan-once', client: 'load-client.js' },
   { name: 'raw ws pre-framed', file: 'raw-ws.js', variant: 'fan-framed', client: 'load-client.js' },
+  // The best raw form plus write batching: the fan-out ceiling the framework is held to.
+  { name: 'raw ws + batching', file: 'raw-ws.js', variant: 'fan-framed-batch', client: 'load-client.js' },
+  // Batching without ws internals: what a raw server gets from the ten lines alone.
+  {
+    name: 'raw ws stringify-once + batching',
+    file: 'raw-ws.js',
+    variant: 'fan-once-batch',
+    client: 'load-client.js',
+  },
   { name: 'ws-controllers', file: 'ws-controllers.js', variant: 'fan', client: 'load-client.js' },
   {
     name: 'ws-controllers on Bun',
@@ -112,10 +124,19 @@ const ECHO_CASES = [
   { c: 500, w: 16 },
 ];
 const FAN_SIZES = quick ? [1000] : [1000, 5000];
-const IDLE_CONNECTIONS = quick ? 2000 : 10_000;
+const IDLE_CONNECTIONS = quick ? 1000 : 10_000;
 
 function selected(label: string, server: string): boolean {
   return filter === undefined || filter.test(`${label} ${server}`);
+}
+
+const REFERENCE_NAMES = new Set<string>([...Object.values(REFERENCES.echo), ...Object.values(REFERENCES.fan)]);
+
+// A case runs a server when the filter selects it, and always runs the references of a case that
+// runs anything, so a filtered run still has its ratios.
+function runs(specs: ServerSpec[], label: string, spec: ServerSpec): boolean {
+  if (selected(label, spec.name)) return true;
+  return REFERENCE_NAMES.has(spec.name) && specs.some((other) => selected(label, other.name));
 }
 
 // Each client session measures one clean window (re-running a dropped one at most twice); a case is
@@ -146,6 +167,7 @@ async function runCase(
   label: string,
   path: string,
   extra: string[],
+  round: number,
 ): Promise<CaseSummary> {
   // Socket.IO reads a URL path as a namespace: it is served on its default one.
   const url =
@@ -157,7 +179,7 @@ async function runCase(
     ['--url', url, ...extra, ...windowArgs(server.pid)],
     clientTimeout,
   );
-  return { label, server: spec.name, windows, wanted: timing.windows };
+  return { label, server: spec.name, windows: windows.map((w) => ({ ...w, round })), wanted: timing.windows };
 }
 
 async function withServers<T>(
@@ -167,7 +189,7 @@ async function withServers<T>(
 ): Promise<T | undefined> {
   // Only the servers some selected case needs are started (the others stay as placeholders).
   const servers: ServerProcess[] = [];
-  const needed = specs.map((spec) => labels.some((label) => selected(label, spec.name)));
+  const needed = specs.map((spec) => labels.some((label) => runs(specs, label, spec)));
   if (!needed.some(Boolean)) return undefined;
   try {
     for (let i = 0; i < specs.length; i++) {
@@ -192,12 +214,13 @@ const PLACEHOLDER: ServerProcess = {
 async function main(): Promise<void> {
   const started = new Date();
   const results: CaseSummary[] = [];
+  const elapsed = (): string => `${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`;
   const log = (summary: CaseSummary): void => {
     results.push(summary);
     const us = summary.windows
       .map((w) => w.serverUsPerMessage.toFixed(2) + (w.dropped ? '*' : ''))
       .join(' / ');
-    process.stderr.write(`  ${summary.label.padEnd(22)} ${summary.server.padEnd(28)} µs/msg ${us}\n`);
+    process.stderr.write(`  ${summary.label.padEnd(22)} ${summary.server.padEnd(34)} µs/msg ${us}\n`);
   };
 
   // Every server of a group runs for the whole group, so each case meets them back to back.
@@ -213,8 +236,8 @@ async function main(): Promise<void> {
     for (let round = 0; round < timing.windows; round++) {
       for (let i = 0; i < specs.length; i++) {
         const spec = specs[i]!;
-        if (!selected(label, spec.name)) continue;
-        const summary = await runCase(servers[i]!, spec, label, path, extra);
+        if (!runs(specs, label, spec)) continue;
+        const summary = await runCase(servers[i]!, spec, label, path, extra, round);
         const previous = merged.get(i);
         if (previous) previous.windows.push(...summary.windows);
         else merged.set(i, summary);
@@ -223,7 +246,7 @@ async function main(): Promise<void> {
     for (const summary of merged.values()) log(summary);
   };
 
-  process.stderr.write('echo cases\n');
+  process.stderr.write(`echo cases (${elapsed()})\n`);
   await withServers(
     ECHO_SERVERS,
     ECHO_CASES.map(({ c, w }) => `echo C${c} W${w}`),
@@ -241,7 +264,7 @@ async function main(): Promise<void> {
     },
   );
 
-  process.stderr.write('fan-out cases\n');
+  process.stderr.write(`fan-out cases (${elapsed()})\n`);
   for (const n of FAN_SIZES) {
     const label = `fan-out ${n}`;
     // Fresh servers per size: 5,000 sockets left from the last size would weigh on the next one.
@@ -250,7 +273,7 @@ async function main(): Promise<void> {
     );
   }
 
-  process.stderr.write('idle memory\n');
+  process.stderr.write(`idle memory (${elapsed()})\n`);
   const memory: MemoryResult[] = [];
   for (const spec of ECHO_SERVERS) {
     if (spec.variant !== 'echo' || !selected('idle memory', spec.name)) continue;
@@ -264,7 +287,9 @@ async function main(): Promise<void> {
   const envPrefix = process.env.BENCH_BASELINE_DIST
     ? `BENCH_BASELINE_DIST=${process.env.BENCH_BASELINE_DIST} `
     : '';
-  const command = `${envPrefix}npm run ${quick ? 'bench:quick' : 'bench'}${argv.filter((a) => a !== '--quick').length ? ' -- ' + argv.filter((a) => a !== '--quick').join(' ') : ''}`;
+  const shellWord = (a: string): string => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const rest = argv.filter((a) => a !== '--quick').map(shellWord);
+  const command = `${envPrefix}npm run ${quick ? 'bench:quick' : 'bench'}${rest.length ? ' -- ' + rest.join(' ') : ''}`;
   const report = renderReport({
     results,
     memory,
@@ -275,6 +300,7 @@ async function main(): Promise<void> {
     timing,
     idleConnections: IDLE_CONNECTIONS,
   });
+  process.stderr.write(`done (${elapsed()})\n`);
   process.stdout.write(report + '\n');
   const write = !quick && !custom && !argv.includes('--no-write') && filter === undefined;
   if (write) writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report + '\n');

@@ -1,12 +1,15 @@
 /**
  * @module bench/servers/raw-ws
- * The reference: raw `ws` with a hand-written switch. Variants: `echo`, `fan-naive`
- * (JSON.stringify and ws.send per recipient) and `fan-framed` (one pre-built frame written to all).
+ * The references: raw `ws` with a hand-written switch. Variants: `echo`; fan-out `fan-naive`
+ * (JSON.stringify and ws.send per recipient), `fan-once` (stringify once, ws.send per recipient) and
+ * `fan-framed` (one pre-built frame written to all). A `-batch` suffix (`echo-batch`, `fan-once-batch`,
+ * `fan-framed-batch`) adds write batching: see `write-batch.ts`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { announce, variant } from './control';
+import { corkForTick } from './write-batch';
 
 interface Message {
   event: string;
@@ -20,7 +23,13 @@ interface SenderInternals {
 type Framer = { frame(data: Buffer, options: object): (Buffer | string)[] };
 const Sender = (WebSocket as unknown as { Sender: Framer }).Sender;
 
-const mode = variant();
+const fullMode = variant();
+const batching = fullMode.endsWith('-batch');
+const mode = batching ? fullMode.slice(0, -'-batch'.length) : fullMode;
+if (!['echo', 'fan-naive', 'fan-once', 'fan-framed'].includes(mode)) throw new Error(`unknown variant ${fullMode}`);
+// Without batching this is a no-op, so both servers run the very same send path.
+const before = batching ? corkForTick : (): void => undefined;
+
 const server = createServer();
 const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false });
 const room = new Set<WebSocket>();
@@ -35,9 +44,22 @@ function publish(payload: unknown): void {
       mask: false,
       readOnly: false,
     });
-    for (const ws of room) (ws as unknown as { _sender: SenderInternals })._sender.sendFrame(frame);
+    for (const ws of room) {
+      before(ws);
+      (ws as unknown as { _sender: SenderInternals })._sender.sendFrame(frame);
+    }
+  } else if (mode === 'fan-once') {
+    // Stringify once; ws still converts and frames the text per recipient.
+    const text = JSON.stringify({ event: 'tick', payload });
+    for (const ws of room) {
+      before(ws);
+      ws.send(text);
+    }
   } else {
-    for (const ws of room) ws.send(JSON.stringify({ event: 'tick', payload }));
+    for (const ws of room) {
+      before(ws);
+      ws.send(JSON.stringify({ event: 'tick', payload }));
+    }
   }
 }
 
@@ -53,6 +75,7 @@ wss.on('connection', (ws, req) => {
     }
     switch (message.event) {
       case 'echo':
+        before(ws);
         ws.send(JSON.stringify({ event: 'echo', payload: message.payload }));
         break;
       case 'publish':
