@@ -2,9 +2,8 @@
  * @module ws-controllers
  * Public API of the main entry.
  */
-if (typeof Reflect !== 'object' || typeof (Reflect as { getMetadata?: unknown }).getMetadata !== 'function') {
-  throw new Error("ws-controllers needs 'reflect-metadata': add `import 'reflect-metadata'` at the top of your entry file.");
-}
+// First, before tsyringe and any decorator: users never import the polyfill themselves.
+import 'reflect-metadata';
 
 export { WebSocketController } from './decorators/controller';
 export { OnConnect, OnMessage, OnDisconnect, OnRawMessage, OnError } from './decorators/handlers';

@@ -3,22 +3,24 @@ import { join } from 'node:path';
 import { SecureModule } from './auth-example';
 import { open, refusal, start } from './harness';
 
-/** The ```ts block of the README's auth example. */
+const GUIDE = join(__dirname, '../../docs/guide.md');
+
+/** The ```ts block of the guide's auth example (docs/guide.md). */
 function readmeExample(): string {
-  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(GUIDE, 'utf8');
   const start = readme.indexOf('### Example: authentication');
-  if (start < 0) throw new Error("README has no '### Example: authentication' section");
+  if (start < 0) throw new Error("docs/guide.md has no '### Example: authentication' section");
   const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
   if (!match?.[1]) throw new Error('no ts block in the auth example');
   return match[1];
 }
 
-test('the README auth example is this compiled and tested file, word for word', () => {
+test('the guide auth example is this compiled and tested file, word for word', () => {
   expect(readmeExample().trim()).toBe(readFileSync(join(__dirname, 'auth-example.ts'), 'utf8').trim());
 });
 
-test('the README has a "Guards, middleware and filters" section', () => {
-  expect(readFileSync(join(__dirname, '../../README.md'), 'utf8')).toContain('\n## Guards, middleware and filters\n');
+test('the guide has a "Guards, middleware and filters" section', () => {
+  expect(readFileSync(GUIDE, 'utf8')).toContain('\n## Guards, middleware and filters\n');
 });
 
 test('the auth guard refuses an upgrade without a valid token with 401', async () => {

@@ -1,4 +1,4 @@
-/** The README "Testing" section's code blocks, written to files and run with Jest against the local package. */
+/** The code blocks of docs/testing.md, written to files and run with Jest against the local package. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -6,13 +6,9 @@ import { REPO, run } from '../cli/local-package';
 
 jest.setTimeout(120_000);
 
-/** The ```ts blocks of one README section, keyed by the file name on their first line (`// name.ts`). */
-function sectionFiles(heading: string): Record<string, string> {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no '${heading}' section`);
-  const end = readme.indexOf('\n## ', start + heading.length + 2);
-  const section = readme.slice(start, end < 0 ? undefined : end);
+/** The ```ts blocks of a docs page, keyed by the file name on their first line (`// name.ts`). */
+function sectionFiles(page: string): Record<string, string> {
+  const section = readFileSync(join(REPO, page), 'utf8');
   const files: Record<string, string> = {};
   for (const [, code] of section.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const name = /^\/\/ ([\w.-]+\.ts)\n/.exec(code ?? '')?.[1];
@@ -21,8 +17,8 @@ function sectionFiles(heading: string): Record<string, string> {
   return files;
 }
 
-test('the README Testing examples type-check and pass as written', async () => {
-  const files = sectionFiles('## Testing');
+test('the docs/testing.md examples type-check and pass as written', async () => {
+  const files = sectionFiles('docs/testing.md');
   expect(Object.keys(files).sort()).toEqual(['chat.controller.ts', 'chat.spec.ts', 'chat.unit.spec.ts']);
   mkdirSync(join(REPO, 'test-artifacts'), { recursive: true });
   const dir = mkdtempSync(join(REPO, 'test-artifacts', 'readme-testing-'));
