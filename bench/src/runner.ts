@@ -5,8 +5,8 @@
  * for the full run, writes BENCHMARKS.md.
  * Flags: --quick, --filter <regexp on "case server">, --no-write, --warmup/--window <ms>, --windows <n>.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { WindowResult } from './client/windows';
 import { runClient, startServer, type Runtime, type ServerProcess } from './processes';
 import { measureIdleMemory, type MemoryResult } from './memory';
@@ -100,10 +100,20 @@ const FAN_SERVERS: ServerSpec[] = [
   },
 ];
 
-// BENCH_BASELINE_DIST=<absolute path to another build's dist/index.js>[,<label>=<path>...] adds rows of
+// BENCH_BASELINE_DIST=<another build's dist/ or dist/index.js>[,<label>=<path>...] adds rows of
 // ws-controllers from those builds, so an optimisation's before/after come from the same run.
+// A copy of dist/ outside the repository finds its dependencies in the root node_modules (NODE_PATH).
+const ROOT_MODULES = join(__dirname, '..', '..', 'node_modules');
+
+function distEntry(path: string): string {
+  const absolute = resolve(path);
+  return existsSync(absolute) && statSync(absolute).isDirectory() ? join(absolute, 'index.js') : absolute;
+}
+
 for (const entry of (process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).reverse()) {
   const [label, path] = entry.includes('=') ? (entry.split('=') as [string, string]) : ['baseline', entry];
+  const dist = distEntry(path);
+  if (!existsSync(dist)) throw new Error(`BENCH_BASELINE_DIST: ${dist} does not exist`);
   for (const list of [ECHO_SERVERS, FAN_SERVERS]) {
     for (const spec of list.filter(
       (s) => s.file === 'ws-controllers.js' && s.env === undefined && s.runtime === undefined,
@@ -111,7 +121,7 @@ for (const entry of (process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Bo
       list.splice(list.indexOf(spec), 0, {
         ...spec,
         name: `${spec.name} (${label})`,
-        env: { WSC_DIST: path },
+        env: { WSC_DIST: dist, NODE_PATH: ROOT_MODULES },
       });
     }
   }
