@@ -1,6 +1,6 @@
 /**
  * @module ws-controllers/redis
- * Scale-out through Redis. Needs the `redis` package (node-redis v4.6+ or v5), an optional peer
+ * Scale-out through Redis. Needs the `redis` package (node-redis v4.6+, v5 or v6), an optional peer
  * dependency of ws-controllers, and Redis 6.2 or later.
  */
 export { RedisAdapter } from './redis-adapter';

@@ -1,6 +1,6 @@
 /**
  * @module redis/node-redis-driver
- * `RedisDriver` on node-redis (v4.6+ or v5): three connections (commands, pub/sub, the blocking
+ * `RedisDriver` on node-redis (v4.6+, v5 or v6): three connections (commands, pub/sub, the blocking
  * inbox reader), each with an `error` listener, a bounded command queue, and quick reconnects.
  */
 import { createClient } from 'redis';
@@ -52,7 +52,7 @@ export class NodeRedisDriver implements RedisDriver {
         !('isReady' in client)
       ) {
         throw new TypeError(
-          "RedisAdapter: `client` must be a node-redis client (createClient() from 'redis'); for another library implement `RedisDriver` and pass it as `driver`",
+          "RedisAdapter: `client` must be a node-redis client (createClient() from 'redis' v4.6+, v5 or v6); for another library implement `RedisDriver` and pass it as `driver`",
         );
       }
       this.main = source.client;
@@ -60,6 +60,10 @@ export class NodeRedisDriver implements RedisDriver {
     } else {
       this.main = createClient({
         url: source.url,
+        // RESP2 on every version: node-redis 6 defaults to RESP3, which also turns on its
+        // maintenance push handling (and its relaxed timeouts); the raw replies read here are the
+        // same either way (`parseXRead` takes both shapes), so the connections we open stay alike.
+        RESP: 2,
         commandsQueueMaxLength: source.maxQueuedCommands,
         socket: { reconnectStrategy, connectTimeout: 2000 },
       }) as unknown as NodeRedisClient;
@@ -99,6 +103,8 @@ export class NodeRedisDriver implements RedisDriver {
     return this.main.sendCommand(args);
   }
 
+  // node-redis 6's default command timeout (5 s) only covers a command's wait to be written, so it
+  // never cuts a read blocked on Redis's side short.
   blocking(args: readonly string[]): Promise<RedisReply> {
     return this.block.sendCommand(args);
   }

@@ -11,7 +11,7 @@ export interface RedisAdapterOptions {
   /** Where Redis is; the adapter opens its own connections. @default 'redis://127.0.0.1:6379' */
   url?: string;
   /**
-   * Your own node-redis client (`createClient()` from `redis` v4.6+/v5); the adapter duplicates it
+   * Your own node-redis client (`createClient()` from `redis` v4.6+, v5 or v6); the adapter duplicates it
    * for pub/sub and its blocking inbox reader, connects it if needed, and never closes it.
    */
   client?: NodeRedisClient;
