@@ -51,7 +51,13 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
     if (!meta?.controller) throw new Error(`${type.name} is listed as a controller but has no @WebSocketController()`);
     container.registerSingleton(type as never);
     const instance = container.resolve(type as never) as object;
-    const compiled = compileController(type, instance, meta, { validation: settings.validation, logger, enhancers, onError: observability?.onError });
+    const compiled = compileController(type, instance, meta, {
+      validation: settings.validation,
+      payloadLimits: { maxDepth: settings.maxPayloadDepth, maxKeys: settings.maxPayloadKeys, maxArrayLength: settings.maxArrayLength },
+      logger,
+      enhancers,
+      onError: observability?.onError,
+    });
     routes.add(meta.controller.path, compiled, (existing) => existing.name);
   }
 

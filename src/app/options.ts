@@ -15,6 +15,7 @@ import type { AdminOptions, HealthOptions, MetricsOptions } from '../observabili
 import type { PerMessageDeflateOptions } from '../hardening/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
+import { DEFAULT_PAYLOAD_LIMITS } from '../validation/payload-limits';
 import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 
 /** Options of `bootstrap(module, options)`. */
@@ -29,6 +30,17 @@ export interface BootstrapOptions {
   maxPayload?: number;
   /** class-validator options for DTO payloads. @default { whitelist: true, forbidNonWhitelisted: true } */
   validation?: ValidatorOptions;
+  /**
+   * Deepest nesting of objects and arrays in a message payload (the payload itself is level 1). Checked, with
+   * the two limits below, in one walk before any parameter is resolved, for every message handler, typed or
+   * not; a payload over a limit gets `PAYLOAD_TOO_COMPLEX` naming the failing path. `Infinity` turns it off.
+   * @default 32
+   */
+  maxPayloadDepth?: number;
+  /** Most keys of any one object in a message payload; more get `PAYLOAD_TOO_COMPLEX`. @default 1000 */
+  maxPayloadKeys?: number;
+  /** Most items of any one array in a message payload; more get `PAYLOAD_TOO_COMPLEX`. @default 10000 */
+  maxArrayLength?: number;
   /** A pino-compatible logger, or `false` for none. @default pino JSON lines at `info` */
   logger?: Logger | false;
   /** The scale-out adapter. @default new InMemoryAdapter() */
@@ -88,6 +100,9 @@ export interface ResolvedOptions extends BootstrapOptions {
   port: number;
   maxPayload: number;
   validation: ValidatorOptions;
+  maxPayloadDepth: number;
+  maxPayloadKeys: number;
+  maxArrayLength: number;
   maxBufferedBytes: number;
   handshakeTimeoutMs: number;
   closeTimeoutMs: number;
@@ -101,6 +116,9 @@ export function resolveOptions(options: BootstrapOptions = {}): ResolvedOptions 
     port: options.port ?? 3000,
     maxPayload: options.maxPayload ?? 1024 * 1024,
     validation: options.validation ?? {},
+    maxPayloadDepth: options.maxPayloadDepth ?? DEFAULT_PAYLOAD_LIMITS.maxDepth,
+    maxPayloadKeys: options.maxPayloadKeys ?? DEFAULT_PAYLOAD_LIMITS.maxKeys,
+    maxArrayLength: options.maxArrayLength ?? DEFAULT_PAYLOAD_LIMITS.maxArrayLength,
     maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,

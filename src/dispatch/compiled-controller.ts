@@ -14,6 +14,7 @@ import { isUnexpected, toWireError } from './error-mapper';
 import { buildInvoker, isThenable, type Invoker } from './invoker';
 import { MessageHandler } from './message-handler';
 import { compileResolvers } from './param-resolvers';
+import { compilePayloadLimits, DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from '../validation/payload-limits';
 
 /** A lifecycle hook (connect, disconnect, raw, error), ready to run. */
 export interface CompiledHook {
@@ -26,6 +27,8 @@ export type { ErrorTap, HandlerDescriptor, InvokerEnhancer };
 /** Settings a controller is compiled with. */
 export interface CompileSettings {
   validation: ValidatorOptions;
+  /** Structural limits checked on every message payload before its parameters resolve. @default DEFAULT_PAYLOAD_LIMITS */
+  payloadLimits?: PayloadLimits;
   logger: Logger;
   enhancers?: readonly InvokerEnhancer[];
   onError?: ErrorTap;
@@ -65,6 +68,7 @@ export function compileController(
   let errorHook: CompiledHook | undefined;
   const logger = settings.logger;
   const onError = settings.onError;
+  const checkPayload = compilePayloadLimits(settings.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS);
 
   const controller: CompiledController = {
     type,
@@ -116,6 +120,14 @@ export function compileController(
       validation: settings.validation,
     });
     let invoke = buildInvoker(instance, method as (...args: unknown[]) => unknown, resolvers, asyncArgs);
+    // Innermost, like validation: after guards and rate limits, before any parameter resolves.
+    if (handler.kind === 'message' && checkPayload !== undefined) {
+      const resolve = invoke;
+      invoke = (c, p, h) => {
+        checkPayload(p);
+        return resolve(c, p, h);
+      };
+    }
     const descriptor: HandlerDescriptor = { controller: type, instance, methodName, kind: handler.kind, event: handler.event, metadata: handler, classMetadata: meta };
     for (const enhance of settings.enhancers ?? []) invoke = enhance(descriptor, invoke);
     const hook: CompiledHook = { methodName, invoke };

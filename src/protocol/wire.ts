@@ -32,6 +32,8 @@ export const ErrorCodes = {
   NOT_FOUND: 'NOT_FOUND',
   /** A handler did not settle within `handlerTimeoutMs`. */
   HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
+  /** A payload broke `maxPayloadDepth`, `maxPayloadKeys` or `maxArrayLength` (checked before validation). */
+  PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
 } as const;
 
 /** Event names the protocol reserves. */
