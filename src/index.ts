@@ -21,7 +21,7 @@ export {
 } from './decorators/params';
 export { Module } from './decorators/module';
 export { WsException, ErrorCodes, type WsExceptionOptions } from './errors/ws-exception';
-export type { WsClient } from './spi/ws-client';
+export type { WsClient } from './socket/ws-client';
 export { bootstrap } from './app/bootstrap';
 export { WsApp } from './app/ws-app';
 export type { BootstrapOptions } from './app/options';
@@ -34,7 +34,7 @@ export type { ControllerOptions, ModuleMetadata, Provider, ProviderToken, Payloa
 export type { RawMessageData } from './protocol/raw-message';
 export type { ValidationDetail } from './validation/validation-details';
 export { injectable, inject, singleton } from 'tsyringe';
-export type { PerMessageDeflateOptions } from './hardening/deflate';
+export type { PerMessageDeflateOptions } from './transport/deflate';
 export type { OriginPolicy } from './hardening/origin-gate';
 export type { HandlerTimeout } from './hardening/handler-timeout';
 export { UseGuards, UseMiddleware, UseInterceptors, UseFilters, RateLimit, Catch, Inject } from './decorators/pipeline';

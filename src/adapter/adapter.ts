@@ -22,7 +22,7 @@ export interface AdapterHost {
   /** This node's id (random per app). */
   readonly nodeId: string;
   /** The app's logger (adapters log through it unless given their own). */
-  readonly logger?: import('../spi/logger').Logger;
+  readonly logger?: import('../util/logger').Logger;
   /** Delivers to matching local clients; returns how many received it. */
   deliverLocal(packet: BroadcastPacket): number;
   /** Sends a text (or binary) frame to one local client; false when it is not here or closed. */

@@ -8,7 +8,7 @@ import { compileController, type CompiledController } from '../dispatch/compiled
 import { collectModuleGraph } from '../discovery/module-graph';
 import { RouteTable } from '../discovery/route-table';
 import { ConnectionEngine } from '../engine/connection-engine';
-import { resolveDeflate } from '../hardening/deflate';
+import { resolveDeflate } from '../transport/deflate';
 import { createHardening } from '../hardening/hardening';
 import { readClassMetadata } from '../metadata/reflection';
 import { createObservability } from '../observability/observability';

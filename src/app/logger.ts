@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 
-import type { LogFn, Logger } from '../spi/logger';
+import type { LogFn, Logger } from '../util/logger';
 
 export type { LogFn, Logger };
 

@@ -9,10 +9,10 @@ import type { Adapter } from '../adapter/adapter';
 import type { Transport } from '../spi/transport';
 import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
-import type { InvokerEnhancer } from '../dispatch/compiled-controller';
-import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '../rooms/hub';
+import type { EngineObserver, InvokerEnhancer, UpgradeGate } from '../spi/extensions';
 import type { AdminOptions, HealthOptions, MetricsOptions } from '../observability/options';
-import type { PerMessageDeflateOptions } from '../hardening/deflate';
+import type { PerMessageDeflateOptions } from '../transport/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
 import { DEFAULT_PAYLOAD_LIMITS } from '../validation/payload-limits';
@@ -119,7 +119,7 @@ export function resolveOptions(options: BootstrapOptions = {}): ResolvedOptions 
     maxPayloadDepth: options.maxPayloadDepth ?? DEFAULT_PAYLOAD_LIMITS.maxDepth,
     maxPayloadKeys: options.maxPayloadKeys ?? DEFAULT_PAYLOAD_LIMITS.maxKeys,
     maxArrayLength: options.maxArrayLength ?? DEFAULT_PAYLOAD_LIMITS.maxArrayLength,
-    maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,

@@ -2,6 +2,7 @@
  * @module app/ws-app
  * The running application that `bootstrap()` returns.
  */
+import { withTimeout } from '../util/with-timeout';
 import type { DependencyContainer } from 'tsyringe';
 import type { Adapter } from '../adapter/adapter';
 import { silentLogger, type Logger } from './logger';
@@ -67,14 +68,11 @@ export class WsApp {
     // is best effort (the other nodes purge a node that left silently), and a frozen Redis or a
     // failing adapter must not keep close() from resolving.
     const left = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, left, 'late')));
     const closed = this.adapter.close({ timeoutMs: left }).then(
       () => 'closed' as const,
       (err: unknown) => void this.logger.warn({ err }, 'the adapter failed to close'),
     );
-    if ((await Promise.race([closed, late])) === 'late')
+    if ((await withTimeout(closed, left, () => 'late' as const)) === 'late')
       this.logger.warn({ timeoutMs }, 'the adapter was still closing at the shutdown deadline');
-    clearTimeout(timer);
   }
 }

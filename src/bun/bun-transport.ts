@@ -3,10 +3,7 @@
  * The Bun transport: `Bun.serve` with its `websocket` handlers and `server.upgrade`. Room broadcasts
  * without excepts use Bun's native `publish`/`subscribe` topics.
  */
-import { handshakeProblemOf } from '../transport/handshake-check';
-import type { ConnectionRef, PreparedFrame, Transport, TransportContext, TransportEngine } from '../spi/transport';
-import { WebStandardSocket } from '../transport/web-standard-socket';
-import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
+import { handshakeProblemOf, WebStandardSocket, handshakeFromRequest, refusalResponse, upgradeRequired, type ConnectionRef, type PreparedFrame, type Transport, type TransportContext, type TransportEngine } from '../spi';
 import { bunRuntime, type BunServer, type BunServerWebSocket } from './bun-types';
 
 interface SocketData {

@@ -3,7 +3,7 @@
  * Compile-time description of what a server path understands: event name -> payload and result.
  * Types only; nothing here exists at run time.
  */
-import type { WsClient } from '../spi/ws-client';
+import type { WsClient } from '../socket/ws-client';
 
 /** One event the client can send: the payload it takes and the reply it resolves with. */
 export interface EventSpec<P = unknown, R = unknown> {

@@ -60,7 +60,7 @@ export function RawMessage(): ParameterDecorator {
 /** The context a custom parameter decorator computes its value from. */
 export interface ParamContext {
   /** The connected client (a `WsClient`). */
-  client: import('../spi/ws-client').WsClient;
+  client: import('../socket/ws-client').WsClient;
   /** The event, for message handlers. */
   event?: string;
   /** The payload as it arrived, before validation. */

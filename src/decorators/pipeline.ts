@@ -8,19 +8,12 @@ import { resolveForClient } from '../pipeline/connection-scope';
 import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 import type { ProviderToken } from '../metadata/types';
 import { createParamDecorator } from './params';
+import { PIPELINE_EXTRAS } from '../metadata/pipeline-extras';
 
 /** A decorator usable on a controller class or on one of its handler methods. */
 export type ClassOrMethodDecorator = ClassDecorator & MethodDecorator;
 
-/** Extension-list names under which the decorators record their values. */
-export const PIPELINE_EXTRAS = {
-  guards: 'guards',
-  middleware: 'middleware',
-  interceptors: 'interceptors',
-  filters: 'filters',
-  rateLimit: 'rateLimit',
-  catch: 'catch',
-} as const;
+export { PIPELINE_EXTRAS };
 
 function classOrMethod(feature: string, values: unknown[]): ClassOrMethodDecorator {
   return ((target: object, method?: string | symbol) => {

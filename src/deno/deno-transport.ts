@@ -2,11 +2,7 @@
  * @module deno/deno-transport
  * The Deno transport: `Deno.serve` with `Deno.upgradeWebSocket`.
  */
-import { CloseCodes } from '../protocol/close-codes';
-import { handshakeProblemOf } from '../transport/handshake-check';
-import type { ConnectionRef, PreparedFrame, Transport, TransportContext, TransportEngine } from '../spi/transport';
-import { WebStandardSocket } from '../transport/web-standard-socket';
-import { handshakeFromRequest, refusalResponse, upgradeRequired } from '../transport/web-handshake';
+import { CloseCodes, handshakeProblemOf, WebStandardSocket, handshakeFromRequest, refusalResponse, upgradeRequired, type ConnectionRef, type PreparedFrame, type Transport, type TransportContext, type TransportEngine } from '../spi';
 import { denoRuntime, type DenoHttpServer } from './deno-types';
 
 /** Close code for a message over `maxPayload`. */

@@ -55,8 +55,3 @@ function factoryResolve(c: DependencyContainer): FactoryResolve {
     },
   }) as FactoryResolve;
 }
-
-/** The token of a provider. */
-export function providerToken(provider: Provider): ProviderToken {
-  return typeof provider === 'function' ? provider : provider.provide;
-}

@@ -6,7 +6,7 @@
 import type { ValidatorOptions } from 'class-validator';
 import type { ErrorTap, HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
-import type { Logger } from '../spi/logger';
+import type { Logger } from '../util/logger';
 import { getParamTypes } from '../metadata/reflection';
 import type { ClassMetadata, ControllerOptions } from '../metadata/types';
 import { encodeError } from '../protocol/envelope';

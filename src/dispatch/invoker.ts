@@ -5,12 +5,10 @@
  */
 import type { Invoker } from '../spi/extensions';
 import type { ParamResolver } from './param-resolvers';
+import { isThenable } from '../util/thenable';
 
 export type { Invoker };
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /**
  * Builds the invoker. `asyncArgs` is set when some resolver may return a promise (async validators):

@@ -3,8 +3,9 @@
  * The runtime-neutral connection lifecycle: decide an upgrade (route, `@OnConnect`), attach the
  * socket, dispatch frames to compiled handlers, run disconnect hooks, shut down. Transports call in.
  */
+import { withTimeout } from '../util/with-timeout';
 import { CloseCodes } from '../protocol/close-codes';
-import type { Logger } from '../spi/logger';
+import type { Logger } from '../util/logger';
 import { Connection } from '../connections/connection';
 import type { CompiledController } from '../dispatch/compiled-controller';
 import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope, type WireError } from '../protocol/envelope';
@@ -111,14 +112,9 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   }
 
   private withTimeout(promise: PromiseLike<unknown>): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WsException('HANDSHAKE_TIMEOUT', 'Connection handler timed out', { status: 503 })),
-        this.settings.handshakeTimeoutMs,
-      );
+    return withTimeout(promise, this.settings.handshakeTimeoutMs, () => {
+      throw new WsException('HANDSHAKE_TIMEOUT', 'Connection handler timed out', { status: 503 });
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   private refusalFor(error: unknown, controller: CompiledController, connection: EngineConnection): UpgradeResult {
@@ -251,22 +247,15 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       if (this.live.size === 0) resolve();
     });
     for (const connection of this.live) connection.close(SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeoutMs);
-    });
-    if (await Promise.race([drained.then(() => false), timedOut])) {
+    if (await withTimeout(drained.then(() => false), timeoutMs, () => true)) {
       for (const connection of this.live) connection.socket?.terminate();
       // A terminated socket may never report its close: account for it here.
       for (const connection of [...this.live]) this.closed(connection, 1006, '');
     }
-    clearTimeout(timer);
     const hooksDone = Promise.all([...this.disconnecting]).then(() => true);
-    const left = Math.max(0, deadline - Date.now());
-    if (!(await Promise.race([hooksDone, new Promise<false>((resolve) => (timer = setTimeout(resolve, left, false)))]))) {
+    if (!(await withTimeout(hooksDone, Math.max(0, deadline - Date.now()), () => false))) {
       this.logger.warn({ running: this.disconnecting.size }, '@OnDisconnect handlers still running at the shutdown deadline');
     }
-    clearTimeout(timer);
   }
 }
 

@@ -5,7 +5,7 @@
  * refused or abandoned later, or when the connection closes.
  */
 import type { ConnectionHandle } from '../spi/handles';
-import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import type { EngineObserver, UpgradeGate } from '../spi/extensions';
 import { WsException } from '../errors/ws-exception';
 
 /** Refusal code when the app is full (HTTP 503). */

@@ -3,8 +3,10 @@
  * The enhancer that counts in-flight handler calls (for graceful shutdown) and, when configured,
  * answers a handler that has not settled in time with a `HANDLER_TIMEOUT` error.
  */
-import type { HandlerDescriptor, InvokerEnhancer } from '../dispatch/compiled-controller';
-import { isThenable, type Invoker } from '../dispatch/invoker';
+import { withTimeout } from '../util/with-timeout';
+import type { HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
+import type { Invoker } from '../spi/extensions';
+import { isThenable } from '../util/thenable';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import type { InFlightTracker } from './in-flight';
 
@@ -16,18 +18,8 @@ export type HandlerTimeout = number | ((handler: HandlerDescriptor) => number | 
 
 /** Rejects with `HANDLER_TIMEOUT` when `promise` has not settled after `ms`; the late result is ignored. */
 export function withHandlerTimeout(promise: PromiseLike<unknown>, ms: number, name: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new WsException(HANDLER_TIMEOUT, `Handler '${name}' timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+  return withTimeout(promise, ms, () => {
+    throw new WsException(HANDLER_TIMEOUT, `Handler '${name}' timed out after ${ms} ms`);
   });
 }
 

@@ -3,8 +3,8 @@
  * Turns the hardening options into the engine's seams: upgrade gates (origin, limits), observers
  * (releasing limit slots) and the handler enhancer (in-flight count, handler timeout).
  */
-import type { InvokerEnhancer } from '../dispatch/compiled-controller';
-import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import type { InvokerEnhancer } from '../spi/extensions';
+import type { EngineObserver, UpgradeGate } from '../spi/extensions';
 import { ConnectionLimits } from './connection-limits';
 import { handlerTimeoutEnhancer, type HandlerTimeout } from './handler-timeout';
 import { InFlightTracker } from './in-flight';

@@ -4,8 +4,8 @@
  * any page could open a socket with the visitor's cookies (cross-site WebSocket hijacking).
  */
 import type { ConnectionHandle } from '../spi/handles';
-import { isThenable } from '../dispatch/invoker';
-import type { UpgradeGate } from '../engine/connection-engine';
+import { isThenable } from '../util/thenable';
+import type { UpgradeGate } from '../spi/extensions';
 import { WsException } from '../errors/ws-exception';
 
 /** Which origins may open a socket: exact origins (`https://app.example.com`) or a predicate. */

@@ -8,7 +8,6 @@ import type { ClassMetadata, HandlerMetadata, ParamMetadata } from './types';
 /** The one metadata key of the framework. */
 export const METADATA_KEY = Symbol.for('ws-controllers:metadata');
 
-type AnyClass = abstract new (...args: never[]) => unknown;
 
 function ensureReflect(): void {
   if (typeof Reflect !== 'object' || typeof Reflect.getOwnMetadata !== 'function') {
@@ -75,12 +74,6 @@ export function appendExtra(target: Function, method: string | symbol | undefine
 export function getParamTypes(prototype: object, method: string): unknown[] {
   ensureReflect();
   return (Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined) ?? [];
-}
-
-/** Declared constructor parameter types of a class. */
-export function getConstructorParamTypes(target: AnyClass): unknown[] {
-  ensureReflect();
-  return (Reflect.getMetadata('design:paramtypes', target) as unknown[] | undefined) ?? [];
 }
 
 /** Declared type of a property (`design:type`). */

@@ -54,7 +54,7 @@ export interface ControllerOptions {
    * Let clients join and leave rooms themselves with `join-room` / `left-room` messages.
    * A function decides per client and room. @default false
    */
-  clientRooms?: boolean | ((client: import('../spi/ws-client').WsClient, room: string) => boolean | Promise<boolean>);
+  clientRooms?: boolean | ((client: import('../socket/ws-client').WsClient, room: string) => boolean | Promise<boolean>);
 }
 
 /** Class-level controller data. */

@@ -5,8 +5,8 @@
  * Nothing is created (and nothing costs anything) for a feature that is off.
  */
 import type { Adapter } from '../adapter/adapter';
-import type { Logger } from '../spi/logger';
-import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
+import type { Logger } from '../util/logger';
+import type { ErrorTap, InvokerEnhancer } from '../spi/extensions';
 import type { ConnectionEngine, EngineObserver } from '../engine/connection-engine';
 import type { Hub } from '../rooms/hub';
 import type { SideResponse, Transport } from '../spi/transport';

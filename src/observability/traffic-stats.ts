@@ -6,10 +6,11 @@
 import { performance } from 'node:perf_hooks';
 import type { SendTap } from '../connections/connection';
 import type { ConnectionHandle } from '../spi/handles';
-import type { ErrorTap, InvokerEnhancer } from '../dispatch/compiled-controller';
+import type { ErrorTap, InvokerEnhancer } from '../spi/extensions';
 import { eventPrefix } from '../protocol/envelope';
-import { isThenable, type Invoker } from '../dispatch/invoker';
-import type { EngineObserver } from '../engine/connection-engine';
+import type { Invoker } from '../spi/extensions';
+import { isThenable } from '../util/thenable';
+import type { EngineObserver } from '../spi/extensions';
 import { DurationBuckets } from './duration-buckets';
 import { eventOf, hasPrefix, RAW_EVENT } from './event-name';
 

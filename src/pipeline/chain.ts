@@ -5,7 +5,8 @@
  */
 import type { ConnectionHandle } from '../spi/handles';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
-import { isThenable, type Invoker } from '../dispatch/invoker';
+import type { Invoker } from '../spi/extensions';
+import { isThenable } from '../util/thenable';
 import { ExecutionContext, type HandlerRef } from './execution-context';
 import { applyFilters, type ResolvedFilter } from './filters';
 import { enforceLimits, type RateLimiter } from './rate-limit';

@@ -5,8 +5,8 @@
  */
 import { injectable, Lifecycle, type DependencyContainer } from 'tsyringe';
 import type { ConnectionHandle } from '../spi/handles';
-import type { WsClient } from '../spi/ws-client';
-import type { Logger } from '../spi/logger';
+import type { WsClient } from '../socket/ws-client';
+import type { Logger } from '../util/logger';
 import type { Provider, ProviderToken } from '../metadata/types';
 
 type TsyringeToken = Parameters<DependencyContainer['resolve']>[0];

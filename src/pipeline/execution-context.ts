@@ -2,7 +2,7 @@
  * @module pipeline/execution-context
  * What guards, middleware, interceptors and filters see of one request (a message or an upgrade).
  */
-import type { WsClient } from '../spi/ws-client';
+import type { WsClient } from '../socket/ws-client';
 import type { HandlerKind } from '../metadata/types';
 
 /** The handler a context belongs to; fixed at start-up, shared by every request to it. */

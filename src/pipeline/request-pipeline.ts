@@ -5,13 +5,14 @@
  * (an invoker enhancer, an upgrade gate, a lifecycle observer).
  */
 import type { DependencyContainer } from 'tsyringe';
-import type { Logger } from '../spi/logger';
-import type { HandlerDescriptor, InvokerEnhancer } from '../dispatch/compiled-controller';
+import type { Logger } from '../util/logger';
+import type { HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
 import type { ConnectionHandle } from '../spi/handles';
-import { isThenable, type Invoker } from '../dispatch/invoker';
-import type { EngineObserver, UpgradeGate } from '../engine/connection-engine';
+import type { Invoker } from '../spi/extensions';
+import { isThenable } from '../util/thenable';
+import type { EngineObserver, UpgradeGate } from '../spi/extensions';
 import type { ClassMetadata } from '../metadata/types';
-import { PIPELINE_EXTRAS } from '../decorators/pipeline';
+import { PIPELINE_EXTRAS } from '../metadata/pipeline-extras';
 import { buildChain, runGuards, type Stages } from './chain';
 import { ConnectionScopes } from './connection-scope';
 import { ExecutionContext, type HandlerRef } from './execution-context';

@@ -2,7 +2,7 @@
  * @module redis/options
  * Options of `new RedisAdapter(...)`, with their defaults.
  */
-import type { Logger } from '../spi/logger';
+import type { Logger } from '../util/logger';
 import type { NodeRedisClient } from './node-redis-driver';
 import type { RedisDriver } from './redis-driver';
 

@@ -3,7 +3,7 @@
  * `ClientService`: send to, count, list and disconnect clients by id from anywhere.
  */
 import { encodeMessage } from '../protocol/envelope';
-import type { WsClient } from '../spi/ws-client';
+import type { WsClient } from '../socket/ws-client';
 import type { Hub } from './hub';
 
 /** Options of `ClientService.broadcast`. */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
 import type { Connection, ConnectionHub, SendTap } from '../connections/connection';
 import type { PreparedFrame } from '../spi/transport';
-import type { Logger } from '../spi/logger';
+import type { Logger } from '../util/logger';
 
 /** Where a hub gets one-for-many frames from (the transport). */
 export type FramePreparer = (text: string) => PreparedFrame;

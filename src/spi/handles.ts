@@ -4,7 +4,7 @@
  * observers work with. The core's own connection class implements them; nothing here is concrete.
  */
 import type { ClassMetadata, ControllerOptions } from '../metadata/types';
-import type { WsClient } from './ws-client';
+import type { WsClient } from '../socket/ws-client';
 
 /** What extensions may know of the controller serving a connection. */
 export interface ControllerInfo {

@@ -3,10 +3,10 @@
  * The runtime-neutral seam between the core and a server transport: what a transport is given
  * (settings, an engine to call), and what it must provide. Each runtime implements it in one file.
  */
-import type { Logger } from './logger';
-import type { PreparedFrame, TransportSocket } from './socket';
+import type { Logger } from '../util/logger';
+import type { PreparedFrame, TransportSocket } from '../socket/socket';
 
-export { ReadyState, type PreparedFrame, type TransportSocket } from './socket';
+export { ReadyState, type PreparedFrame, type TransportSocket } from '../socket/socket';
 
 /** Settings every transport gets from `bootstrap()` at `listen()`. */
 export interface TransportContext {

@@ -5,7 +5,7 @@
  * runs both ways (each end reports the code it received, 1005 for none, 1006 when dropped), and
  * a message over the receiver's `maxPayload` closes the connection with 1009.
  */
-import { ReadyState } from '../spi/transport';
+import { ReadyState } from '../spi';
 import { ABNORMAL_CLOSURE, checkClose, MESSAGE_TOO_BIG, NO_STATUS_RECEIVED } from './close-codes';
 import type { PipeListener } from './pipe';
 

@@ -4,7 +4,7 @@
  * `@OnConnect`), then joins the connection to an in-memory socket pair. Everything after the
  * transport is the production pipeline.
  */
-import type { ConnectionRef, Handshake, PreparedFrame, Transport, TransportEngine, TransportSocket } from '../spi/transport';
+import type { ConnectionRef, Handshake, PreparedFrame, Transport, TransportEngine, TransportSocket } from '../spi';
 import { ConnectionRefusedError } from './errors';
 import { createLink, type LinkEnd } from './in-process-link';
 import type { ClientPipe, PipeListener } from './pipe';

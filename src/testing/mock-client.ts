@@ -3,7 +3,7 @@
  * A `WsClient` for calling controller methods directly in unit tests: every method is a Jest
  * mock function, and the fields are plain settable values.
  */
-import type { WsClient } from '../spi/ws-client';
+import type { WsClient } from '../socket/ws-client';
 import { ReadyState } from '../spi/transport';
 
 type Fn = (...args: never[]) => unknown;

@@ -9,7 +9,7 @@ import { bootstrap } from '../app/bootstrap';
 import type { BootstrapOptions } from '../app/options';
 import type { WsApp } from '../app/ws-app';
 import type { ConnectionHandle } from '../spi/handles';
-import type { EngineObserver } from '../engine/connection-engine';
+import type { EngineObserver } from '../spi/extensions';
 import type { Provider, ProviderToken } from '../metadata/types';
 import type { Handshake } from '../spi/transport';
 import { InProcessTransport } from './in-process-transport';

@@ -3,10 +3,9 @@
  * Node's HTTP side of `SideRoutes` (metrics, health, admin page): request conversion, response
  * writing, and sharing a user-supplied server without answering requests that are not ours.
  */
+import type { Logger, SideRequest, SideResponse, SideRoutes } from '../spi';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { Logger } from '../spi/logger';
-import type { SideRequest, SideResponse, SideRoutes } from '../spi/transport';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

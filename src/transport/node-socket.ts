@@ -2,8 +2,8 @@
  * @module transport/node-socket
  * Node's `ws` WebSocket, extended with the core's socket interface (no wrapper object per client).
  */
+import type { ConnectionRef, PreparedFrame, TransportSocket } from '../spi';
 import WebSocket from 'ws';
-import type { ConnectionRef, PreparedFrame, TransportSocket } from '../spi/transport';
 
 /** A frame built once by `ws`'s own framer, shared by every recipient. */
 export interface NodePreparedFrame extends PreparedFrame {

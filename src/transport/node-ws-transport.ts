@@ -3,20 +3,18 @@
  * Node's transport, on `ws`: its own HTTP server or the user's, upgrades routed by path,
  * `@OnConnect` decided before the handshake completes. The only file that drives `ws`.
  */
+import { handshakeProblem, type Logger, type ConnectionRef, type Handshake, type PreparedFrame, type SideChannel, type SideRefusal, type SideRoutes, type Transport, type TransportEngine } from '../spi';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../spi/logger';
-import type { WsDeflateSetting } from '../hardening/deflate';
-import { Heartbeat } from '../hardening/heartbeat';
-import { PING_FLOOD_CLOSE, PingGuard } from '../hardening/ping-guard';
-import { handshakeProblem } from './handshake-check';
+import type { WsDeflateSetting } from './deflate';
+import { Heartbeat } from './heartbeat';
+import { PING_FLOOD_CLOSE, PingGuard } from './ping-guard';
 import { writeRefusal } from './http-refusal';
 import { NodeSocket, prepareTextFrame } from './node-socket';
 import { interceptRequests, serveSideRoute } from './node-side-routes';
-import type { ConnectionRef, Handshake, PreparedFrame, SideChannel, SideRefusal, SideRoutes, Transport, TransportEngine } from '../spi/transport';
 
 /** Options of the Node transport. */
 export interface NodeWsTransportOptions {

@@ -1,5 +1,5 @@
 import { resolveOptions } from '../../src/app/options';
-import { resolveDeflate } from '../../src/hardening/deflate';
+import { resolveDeflate } from '../../src/transport/deflate';
 import { createHardening } from '../../src/hardening/hardening';
 
 test('the documented defaults are the ones applied', () => {

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { bootstrap, type WsApp } from 'ws-controllers';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf } from '../support/ws-test-client';
-import { resolveDeflate } from '../../src/hardening/deflate';
+import { resolveDeflate } from '../../src/transport/deflate';
 import { HardenedModule } from './hardening-app';
 
 let app: WsApp | undefined;

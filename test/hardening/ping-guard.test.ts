@@ -1,5 +1,5 @@
 import { bootstrap, type WsApp } from 'ws-controllers';
-import { PingGuard } from '../../src/hardening/ping-guard';
+import { PingGuard } from '../../src/transport/ping-guard';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf } from '../support/ws-test-client';
 import { HardenedModule } from './hardening-app';

@@ -5,7 +5,7 @@
  */
 import { CloseCodes } from '../../protocol/close-codes';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../spi/logger';
+import type { Logger } from '../../util/logger';
 import type { Hub } from '../../rooms/hub';
 import type {
   Handshake,

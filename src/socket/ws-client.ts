@@ -1,5 +1,5 @@
 /**
- * @module spi/ws-client
+ * @module socket/ws-client
  * The public face of one connection, as handlers see it.
  */
 

@@ -1,10 +1,10 @@
 /**
- * @module hardening/ping-guard
+ * @module transport/ping-guard
  * Caps the pings a peer may send. `ws` answers every ping with a pong, so a peer that floods pings
  * and never reads makes the server queue pongs without bound; past the cap the peer is closed with
  * 1008 (policy violation). Legitimate clients ping every few seconds at most (browsers never do).
  */
-import { CloseCodes } from '../protocol/close-codes';
+import { CloseCodes } from '../spi';
 
 /** Close code and reason for a peer that sent too many pings. */
 export const PING_FLOOD_CLOSE = CloseCodes.PING_FLOOD;

@@ -1,5 +1,5 @@
 /**
- * @module hardening/heartbeat
+ * @module transport/heartbeat
  * One interval timer for every socket: each tick pings the sockets that answered the last ping and
  * terminates those that did not (a dead peer would otherwise hold its slot until TCP gives up).
  */

@@ -1,5 +1,5 @@
 /**
- * @module spi/logger
+ * @module util/logger
  * The logger interface the framework writes to (pino-compatible).
  */
 

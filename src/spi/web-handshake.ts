@@ -1,8 +1,8 @@
 /**
- * @module transport/web-handshake
+ * @module spi/web-handshake
  * Handshake facts and refusal responses for runtimes built on the web `Request`/`Response` (Bun, Deno).
  */
-import type { Handshake, SideRefusal } from '../spi/transport';
+import type { Handshake, SideRefusal } from './transport';
 
 /** The core's view of an upgrade request. */
 export function handshakeFromRequest(request: Request, remoteAddress: string): Handshake {

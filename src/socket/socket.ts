@@ -1,5 +1,5 @@
 /**
- * @module spi/socket
+ * @module socket/socket
  * One accepted WebSocket as the core sees it, on any runtime. The bottom of the dependency graph:
  * connections write to it, transports implement it.
  */

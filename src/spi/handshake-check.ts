@@ -1,5 +1,5 @@
 /**
- * @module transport/handshake-check
+ * @module spi/handshake-check
  * Rejects malformed WebSocket handshakes before any controller code runs
  * (ws checks the same later, but only after `@OnConnect` would already have run).
  */

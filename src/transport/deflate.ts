@@ -1,5 +1,5 @@
 /**
- * @module hardening/deflate
+ * @module transport/deflate
  * The permessage-deflate setting. Off by default: every compressing socket keeps zlib state, and
  * `ws` warns that many concurrent zlib jobs fragment memory badly. When turned on, zlib jobs are
  * capped process-wide and contexts are not kept between messages.

@@ -1,9 +1,9 @@
 /**
- * @module transport/web-standard-socket
+ * @module spi/web-standard-socket
  * A socket with the web API's shape (`readyState`, `send`, `close`, `bufferedAmount`) seen through the
  * core's interface. Runtimes whose server sockets follow that shape (Deno, Bun) build on it.
  */
-import type { PreparedFrame, TransportSocket } from '../spi/transport';
+import type { PreparedFrame, TransportSocket } from './transport';
 
 /** The part of a web-style server socket this adapter needs. */
 export interface StandardSocketLike {
