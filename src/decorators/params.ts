@@ -3,7 +3,7 @@
  * Parameter decorators, all made by one factory.
  */
 import { addParamMetadata } from '../metadata/reflection';
-import type { ParamKind, ParamMetadata, PayloadOptions } from '../metadata/types';
+import type { DeclaredType, ParamKind, ParamMetadata, PayloadOptions } from '../metadata/types';
 
 function paramDecorator(kind: ParamKind, extra: Partial<ParamMetadata> = {}): ParameterDecorator {
   return (target, method, index) => {
@@ -13,13 +13,19 @@ function paramDecorator(kind: ParamKind, extra: Partial<ParamMetadata> = {}): Pa
 }
 
 /**
- * The message payload, transformed and validated when its declared type is a class.
+ * The message payload, transformed and validated when its type is a class. The type is the declared
+ * one, or the one given (`@Payload(TypingDto)`, `@Payload('room', { type: String })`), which is needed
+ * where the compiler emits no decorator metadata (esbuild, tsx, Vitest).
  * @example typing(@Payload() dto: TypingDto, @Payload('room') room: string)
  */
-export function Payload(property?: string | PayloadOptions, options?: PayloadOptions): ParameterDecorator {
+export function Payload(
+  property?: string | DeclaredType | PayloadOptions,
+  options?: PayloadOptions,
+): ParameterDecorator {
   const name = typeof property === 'string' ? property : undefined;
   const payload = typeof property === 'object' ? property : options;
-  return paramDecorator('payload', { name, payload });
+  const type = typeof property === 'function' ? property : payload?.type;
+  return paramDecorator('payload', { name, payload, ...(type === undefined ? {} : { type }) });
 }
 
 /** The connected `WsClient`. */

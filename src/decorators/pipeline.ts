@@ -5,7 +5,13 @@
  */
 import { appendExtra } from '../metadata/reflection';
 import { resolveForClient } from '../pipeline/connection-scope';
-import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
+import type {
+  FilterLike,
+  GuardLike,
+  InterceptorLike,
+  MiddlewareLike,
+  RateLimitOptions,
+} from '../pipeline/types';
 import type { ProviderToken } from '../metadata/types';
 import { createParamDecorator } from './params';
 import { PIPELINE_EXTRAS } from '../metadata/pipeline-extras';
@@ -61,7 +67,9 @@ export function Catch(...types: Array<abstract new (...args: never[]) => unknown
  * instance per connection; other tokens resolve from the app as usual.
  * @example session(@Inject(Session) session: Session)
  */
-export const Inject: (token?: ProviderToken) => ParameterDecorator = createParamDecorator<ProviderToken>((token, ctx) => {
-  if (token === undefined) throw new Error('@Inject(token) needs a token');
-  return resolveForClient(ctx.client, token);
-});
+export const Inject: (token?: ProviderToken) => ParameterDecorator = createParamDecorator<ProviderToken>(
+  (token, ctx) => {
+    if (token === undefined) throw new Error('@Inject(token) needs a token');
+    return resolveForClient(ctx.client, token);
+  },
+);

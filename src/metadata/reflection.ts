@@ -8,7 +8,6 @@ import type { ClassMetadata, HandlerMetadata, ParamMetadata } from './types';
 /** The one metadata key of the framework. */
 export const METADATA_KEY = Symbol.for('ws-controllers:metadata');
 
-
 function ensureReflect(): void {
   if (typeof Reflect !== 'object' || typeof Reflect.getOwnMetadata !== 'function') {
     throw new Error(
@@ -65,15 +64,77 @@ export function addParamMetadata(target: Function, method: string | symbol, para
 }
 
 /** Appends values to a class-level or method-level extension list. */
-export function appendExtra(target: Function, method: string | symbol | undefined, feature: string, values: unknown[]): void {
-  const owner = method === undefined ? writableClassMetadata(target) : writableHandlerMetadata(target, method);
+export function appendExtra(
+  target: Function,
+  method: string | symbol | undefined,
+  feature: string,
+  values: unknown[],
+): void {
+  const owner =
+    method === undefined ? writableClassMetadata(target) : writableHandlerMetadata(target, method);
   owner.extras[feature] = [...(owner.extras[feature] ?? []), ...values];
 }
 
-/** Declared parameter types of a method, as emitted by `emitDecoratorMetadata`. */
+/**
+ * Parameter types of a handler: those emitted by `emitDecoratorMetadata`, overridden by explicit ones
+ * (`@Payload(SayDto)`). Throws, naming the method and parameter, when a payload parameter has neither.
+ */
 export function getParamTypes(prototype: object, method: string): unknown[] {
   ensureReflect();
-  return (Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined) ?? [];
+  const declared = Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined;
+  const owner = (prototype as { constructor: Function }).constructor;
+  const params = readClassMetadata(owner)?.handlers[method]?.params ?? [];
+  const types = [...(declared ?? [])];
+  for (const param of params) {
+    if (param.type !== undefined) types[param.index] = param.type;
+    else if (declared === undefined && param.kind === 'payload' && param.payload?.validate !== false) {
+      throw new MissingMetadataError(
+        `${owner.name}.${method}(): the @Payload(${param.name === undefined ? '' : `'${param.name}'`}) parameter #${param.index} has no type: ` +
+          'this code was compiled without decorator metadata (esbuild, tsx and Vitest emit none). ' +
+          `Name the type, as in ${param.name === undefined ? '@Payload(SayDto)' : `@Payload('${param.name}', { type: String })`}, ` +
+          'or pass { validate: false } for any JSON, or compile with tsc or swc and emitDecoratorMetadata.',
+      );
+    }
+  }
+  return types;
+}
+
+/** A decorated class needs type information the compiler did not emit, and none was given. */
+export class MissingMetadataError extends Error {
+  override name = 'MissingMetadataError';
+}
+
+// tsyringe's key for `@inject(token)` on constructor parameters (tsyringe/src/reflection-helpers.ts);
+// read only to tell whether every parameter has a token. Were it renamed, the worst case is a
+// start-up error asking for the `inject` option that the user's `@inject` already covers.
+const TSYRINGE_INJECTION_TOKENS = 'injectionTokens';
+
+/**
+ * Gives a class its constructor tokens: `inject` when given (as `design:paramtypes`, which tsyringe
+ * reads), else checks that the compiler emitted them or `@inject(token)` names every parameter.
+ */
+export function ensureConstructorTokens(
+  target: Function,
+  inject: readonly unknown[] | undefined,
+  what: string,
+): void {
+  ensureReflect();
+  if (inject !== undefined) {
+    Reflect.defineMetadata('design:paramtypes', [...inject], target);
+    return;
+  }
+  if (target.length === 0 || Reflect.getMetadata('design:paramtypes', target) !== undefined) return;
+  const tokens =
+    (Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, target) as Record<string, unknown> | undefined) ?? {};
+  for (let index = 0; index < target.length; index++) {
+    if (!(index in tokens)) {
+      throw new MissingMetadataError(
+        `${target.name}: constructor parameter #${index} has no type: this code was compiled without decorator metadata ` +
+          `(esbuild, tsx and Vitest emit none). List the tokens, as in ${what}, or put @inject(Token) on each ` +
+          'constructor parameter, or compile with tsc or swc and emitDecoratorMetadata.',
+      );
+    }
+  }
 }
 
 /** Declared type of a property (`design:type`). */

@@ -15,12 +15,20 @@ export type ParamKind =
   | 'raw-message'
   | 'custom';
 
+/** A declared parameter type: a class, or `String`, `Number`, `Boolean`, `Array`, `Object`. */
+export type DeclaredType = abstract new (...args: never[]) => unknown;
+
 /** Per-parameter options of `@Payload()`. */
 export interface PayloadOptions {
   /** Set `false` to pass the payload through without transforming or validating it. @default true */
-  validate?: boolean;
+  validate?: boolean | undefined;
   /** class-validator options for this parameter, merged over the app's `validation` option. */
-  validator?: Record<string, unknown>;
+  validator?: Record<string, unknown> | undefined;
+  /**
+   * The parameter's type, for compilers that emit no decorator metadata (esbuild, tsx, Vitest).
+   * Wins over the declared type. @example @Payload('room', { type: String })
+   */
+  type?: DeclaredType | undefined;
 }
 
 /** What a parameter decorator records: which argument, and how to produce it. */
@@ -30,6 +38,8 @@ export interface ParamMetadata {
   /** Property name for `Payload('x')`, `Query('x')`, `Headers('x')`, `Param('x')`. */
   name?: string;
   payload?: PayloadOptions;
+  /** The explicit type (`@Payload(SayDto)`, `{ type }`): wins over `design:paramtypes`. */
+  type?: DeclaredType;
   /** For custom parameter decorators: computes the value from the context. */
   factory?: (data: unknown, ctx: unknown) => unknown;
   data?: unknown;
@@ -54,7 +64,15 @@ export interface ControllerOptions {
    * Let clients join and leave rooms themselves with `join-room` / `left-room` messages.
    * A function decides per client and room. @default false
    */
-  clientRooms?: boolean | ((client: import('../socket/ws-client').WsClient, room: string) => boolean | Promise<boolean>);
+  clientRooms?:
+    | boolean
+    | ((client: import('../socket/ws-client').WsClient, room: string) => boolean | Promise<boolean>)
+    | undefined;
+  /**
+   * The constructor's injection tokens, in order, for compilers that emit no decorator metadata
+   * (esbuild, tsx, Vitest). @example @WebSocketController('/chat', { inject: [RoomService, ChatStore] })
+   */
+  inject?: readonly ProviderToken[] | undefined;
 }
 
 /** Class-level controller data. */
