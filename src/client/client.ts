@@ -10,6 +10,7 @@ import { Listeners, type Listener } from './listeners';
 import type { ClientOptions, ClientStatus, RequestOptions } from './options';
 import { OPEN, type SocketConstructor, type SocketLike, type SocketProbe } from './socket-like';
 import { closedError, encode, toClientError, withQuery, type ServerErrorPayload } from './wire';
+import { BuiltInEvents } from '../protocol/wire';
 
 export type { ServerErrorPayload };
 
@@ -231,7 +232,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     if (pending !== undefined) {
       this.pending.delete(message.id as number);
       clearTimeout(pending.timer);
-      if (message.event === 'error') pending.reject(toClientError(message.payload, pending.event));
+      if (message.event === BuiltInEvents.ERROR) pending.reject(toClientError(message.payload, pending.event));
       else pending.resolve(message.payload);
       return;
     }
