@@ -16,9 +16,9 @@ async function bundle(format: 'esm' | 'cjs'): Promise<{ code: string; inputs: st
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }
 
-test('the browser build bundles only the client sources: no ws, no Node built-ins', async () => {
+test('the browser build bundles only the client sources and the shared wire protocol: no ws, no Node built-ins', async () => {
   const { code, inputs } = await bundle('esm');
-  expect(inputs.every((input) => input.startsWith('src/client/'))).toBe(true);
+  expect(inputs.filter((input) => !input.startsWith('src/client/'))).toEqual(['src/protocol/wire.ts']);
   expect(code).not.toMatch(/require\(|from"(node:|ws")/);
 });
 
