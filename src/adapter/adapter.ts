@@ -10,11 +10,11 @@ export interface BroadcastPacket {
   /** The encoded envelope (encoded once for every recipient). */
   data: string;
   /** Only members of these rooms (any of them); all clients when absent. */
-  rooms?: readonly string[];
+  rooms?: readonly string[] | undefined;
   /** Never these client ids. */
-  except?: readonly string[];
+  except?: readonly string[] | undefined;
   /** Only clients connected on this controller path. */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** What a node offers its adapter: local delivery and local lookups. */
@@ -22,7 +22,7 @@ export interface AdapterHost {
   /** This node's id (random per app). */
   readonly nodeId: string;
   /** The app's logger (adapters log through it unless given their own). */
-  readonly logger?: import('../util/logger').Logger;
+  readonly logger?: import('../util/logger').Logger | undefined;
   /** Delivers to matching local clients; returns how many received it. */
   deliverLocal(packet: BroadcastPacket): number;
   /** Sends a text (or binary) frame to one local client; false when it is not here or closed. */

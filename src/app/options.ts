@@ -21,78 +21,78 @@ import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitO
 /** Options of `bootstrap(module, options)`. */
 export interface BootstrapOptions {
   /** Port to listen on (0 picks a free one). Ignored with `server`. @default 3000 */
-  port?: number;
+  port?: number | undefined;
   /** Interface to listen on. @default all interfaces */
-  host?: string;
+  host?: string | undefined;
   /** Attach to an existing http/https server instead of opening a port; plain HTTP keeps working on it. */
-  server?: HttpServer | HttpsServer;
+  server?: HttpServer | HttpsServer | undefined;
   /** Largest accepted message in bytes; larger frames close the connection with 1009. @default 1048576 (1 MiB) */
-  maxPayload?: number;
+  maxPayload?: number | undefined;
   /** class-validator options for DTO payloads. @default { whitelist: true, forbidNonWhitelisted: true } */
-  validation?: ValidatorOptions;
+  validation?: ValidatorOptions | undefined;
   /**
    * Deepest nesting of objects and arrays in a message payload (the payload itself is level 1). Checked, with
    * the two limits below, in one walk before any parameter is resolved, for every message handler, typed or
    * not; a payload over a limit gets `PAYLOAD_TOO_COMPLEX` naming the failing path. `Infinity` turns it off.
    * @default 32
    */
-  maxPayloadDepth?: number;
+  maxPayloadDepth?: number | undefined;
   /** Most keys of any one object in a message payload; more get `PAYLOAD_TOO_COMPLEX`. @default 1000 */
-  maxPayloadKeys?: number;
+  maxPayloadKeys?: number | undefined;
   /** Most items of any one array in a message payload; more get `PAYLOAD_TOO_COMPLEX`. @default 10000 */
-  maxArrayLength?: number;
+  maxArrayLength?: number | undefined;
   /** A pino-compatible logger, or `false` for none. @default pino JSON lines at `info` */
-  logger?: Logger | false;
+  logger?: Logger | false | undefined;
   /** The scale-out adapter. @default new InMemoryAdapter() */
-  adapter?: Adapter;
+  adapter?: Adapter | undefined;
   /** A client with more bytes than this queued is closed with 1013. @default 8388608 (8 MiB) */
-  maxBufferedBytes?: number;
+  maxBufferedBytes?: number | undefined;
   /** An `@OnConnect` still running after this many ms refuses the upgrade with 503. @default 10000 */
-  handshakeTimeoutMs?: number;
+  handshakeTimeoutMs?: number | undefined;
   /** How long `close()` waits for clients to finish their closing handshake before dropping them. @default 5000 */
-  closeTimeoutMs?: number;
+  closeTimeoutMs?: number | undefined;
   /** Another runtime's transport (the default is Node's `ws`). */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** Wrappers applied to every compiled handler call, in order (used by the request pipeline). */
-  enhancers?: InvokerEnhancer[];
+  enhancers?: InvokerEnhancer[] | undefined;
   /** Checks run at every upgrade before `@OnConnect` (used by guards, origin checks, limits). */
-  gates?: UpgradeGate[];
+  gates?: UpgradeGate[] | undefined;
   /** Lifecycle observers (used by metrics and the admin view). */
-  observers?: EngineObserver[];
+  observers?: EngineObserver[] | undefined;
   /** Prometheus metrics (needs `prom-client`): `true`, or `{ path: '/metrics', registry, prefix }`. @default off */
-  metrics?: boolean | MetricsOptions;
+  metrics?: boolean | MetricsOptions | undefined;
   /** `/healthz` and `/readyz` on the app's HTTP server: `true`, or other paths. @default off */
-  health?: boolean | HealthOptions;
+  health?: boolean | HealthOptions | undefined;
   /** The live admin page, protected by a token: `{ path: '/admin', token }`. @default off */
-  admin?: AdminOptions;
+  admin?: AdminOptions | undefined;
   /** Providers registered after the module's own, so they replace them (used by `createTestingApp`). */
-  overrides?: Provider[];
+  overrides?: Provider[] | undefined;
   /** Opt-in permessage-deflate (`true` or settings); off by default for memory safety. @default false */
-  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
   /** Origins allowed to connect (exact strings or a predicate); others get 403. @default any origin */
-  allowedOrigins?: OriginPolicy;
+  allowedOrigins?: OriginPolicy | undefined;
   /** Refuse (403) handshakes without an `Origin` header (non-browser clients). @default false */
-  requireOrigin?: boolean;
+  requireOrigin?: boolean | undefined;
   /** Ping interval; a peer that missed the previous pong is terminated (1006). 0 turns it off. @default 30000 */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs?: number | undefined;
   /** Pings a client may send per 10 s; more close it with 1008 (each ping costs a pong). 0: no limit. @default 100 */
-  maxPingsPer10s?: number;
+  maxPingsPer10s?: number | undefined;
   /** Connections (including pending upgrades) per app; more are refused with 503. @default Infinity */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
   /** Connections per remote address; more are refused with 429. @default Infinity */
-  maxConnectionsPerIp?: number;
+  maxConnectionsPerIp?: number | undefined;
   /** A handler still running after this many ms answers `HANDLER_TIMEOUT` (a number, or per handler). @default none */
-  handlerTimeoutMs?: HandlerTimeout;
+  handlerTimeoutMs?: HandlerTimeout | undefined;
   /** Guards run for every controller: at each upgrade and before each message handler (classes, instances or functions). */
-  guards?: GuardLike[];
+  guards?: GuardLike[] | undefined;
   /** Middleware `(ctx, next) => Promise<void>` (or classes with `use`) around every message handler, outermost first. */
-  middleware?: MiddlewareLike[];
+  middleware?: MiddlewareLike[] | undefined;
   /** Interceptors around every message handler, outermost first. */
-  interceptors?: InterceptorLike[];
+  interceptors?: InterceptorLike[] | undefined;
   /** Exception filters tried after the handler's and controller's own. */
-  filters?: FilterLike[];
+  filters?: FilterLike[] | undefined;
   /** A token bucket per client shared by all its messages; excess gets `RATE_LIMITED`, floods are closed with 1008. */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 /** Options with every default applied. */

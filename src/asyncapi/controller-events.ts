@@ -16,11 +16,11 @@ export interface EventDescription {
   event: string;
   method: string;
   /** Schema of the payload, when the handler takes one. */
-  payload?: JsonSchema;
+  payload?: JsonSchema | undefined;
   /** Whether the payload must be present (it is validated against a declared type). */
   payloadRequired: boolean;
   /** Schema of the reply, when the declared return type says what it is. */
-  reply?: JsonSchema;
+  reply?: JsonSchema | undefined;
 }
 
 /** One controller as the document describes it. */

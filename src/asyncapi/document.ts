@@ -13,11 +13,11 @@ type Class = new (...args: never[]) => unknown;
 /** Options of `createAsyncApiDocument`. */
 export interface AsyncApiOptions {
   /** `info.title`. @default the module class name */
-  title?: string;
+  title?: string | undefined;
   /** `info.version`. @default '1.0.0' */
-  version?: string;
+  version?: string | undefined;
   /** `info.description`. */
-  description?: string;
+  description?: string | undefined;
   /** Servers to list, e.g. `{ production: { host: 'api.example.com', protocol: 'wss' } }`. */
   servers?: Record<string, { host: string; protocol: 'ws' | 'wss'; pathname?: string; description?: string }>;
 }

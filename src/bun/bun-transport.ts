@@ -8,7 +8,7 @@ import { bunRuntime, type BunServer, type BunServerWebSocket } from './bun-types
 
 interface SocketData {
   connection: ConnectionRef;
-  socket?: BunSocket;
+  socket?: BunSocket | undefined;
 }
 
 // Topics are namespaced so a user's own Bun topics never collide with rooms.

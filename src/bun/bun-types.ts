@@ -28,7 +28,7 @@ export interface BunServer {
 /** The options of `Bun.serve` used here. */
 export interface BunServeOptions<T> {
   port: number;
-  hostname?: string;
+  hostname?: string | undefined;
   fetch(request: Request, server: BunServer): Response | undefined | Promise<Response | undefined>;
   websocket: {
     open(ws: BunServerWebSocket<T>): void;
@@ -36,7 +36,7 @@ export interface BunServeOptions<T> {
     close(ws: BunServerWebSocket<T>, code: number, reason: string): void;
     maxPayloadLength: number;
     perMessageDeflate: boolean;
-    publishToSelf?: boolean;
+    publishToSelf?: boolean | undefined;
   };
 }
 

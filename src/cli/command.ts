@@ -18,7 +18,7 @@ export interface CliOption {
   /** One line for `--help`. */
   description: string;
   /** Shown as `--name <hint>` in the help. */
-  valueHint?: string;
+  valueHint?: string | undefined;
 }
 
 /** What a command receives: its positional arguments (after its own name) and its options. */

@@ -6,19 +6,19 @@
 /** Reconnect settings; every field has a default. */
 export interface ReconnectOptions {
   /** Delay before the first retry. @default 500 */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** Upper bound of any delay. @default 10000 */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Growth factor per attempt. @default 2 */
-  factor?: number;
+  factor?: number | undefined;
   /** Fraction of each delay that is randomized (0 = none, 1 = anywhere in [0, delay]). @default 0.5 */
-  jitter?: number;
+  jitter?: number | undefined;
   /** Attempts before giving up (status `closed`). @default Infinity */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
 }
 
 /** A resolved policy. */
-export type ReconnectPolicy = Required<ReconnectOptions>;
+export type ReconnectPolicy = { [K in keyof ReconnectOptions]-?: Exclude<ReconnectOptions[K], undefined> };
 
 /** Fills in the defaults; `false` disables reconnecting. */
 export function reconnectPolicy(option: boolean | ReconnectOptions | undefined, enabledByDefault: boolean): ReconnectPolicy | undefined {

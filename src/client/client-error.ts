@@ -19,11 +19,11 @@ export const ClientErrorCodes = {
 /** Options of a `ClientError`. */
 export interface ClientErrorInit {
   /** The event the error is about. */
-  event?: string;
+  event?: string | undefined;
   /** Structured details sent by the server (e.g. validation failures). */
-  details?: unknown;
+  details?: unknown | undefined;
   /** HTTP status of a refused handshake. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** An error from the server (by its wire code) or from the client itself. */
@@ -31,11 +31,11 @@ export class ClientError extends Error {
   /** Machine-readable code, e.g. `VALIDATION_FAILED` or `TIMEOUT`. */
   readonly code: string;
   /** The event the error is about, when known. */
-  readonly event?: string;
+  readonly event?: string | undefined;
   /** Structured details from the server. */
-  readonly details?: unknown;
+  readonly details?: unknown | undefined;
   /** HTTP status, for a refused handshake (Node only: browsers do not expose it). */
-  readonly status?: number;
+  readonly status?: number | undefined;
 
   constructor(code: string, message: string, init: ClientErrorInit = {}) {
     super(message);

@@ -25,7 +25,7 @@ export type PushPayload<P, K> = K extends 'error' ? ServerErrorPayload : K exten
 export interface ClientRuntime {
   WebSocket: SocketConstructor | undefined;
   reconnectByDefault: boolean;
-  probe?: SocketProbe;
+  probe?: SocketProbe | undefined;
 }
 
 interface Pending {
@@ -38,7 +38,7 @@ interface Pending {
 
 interface Outgoing {
   frame: string;
-  id?: number;
+  id?: number | undefined;
 }
 
 // Server close codes after which coming back is pointless: a normal close, a policy violation, or an

@@ -19,7 +19,7 @@ export interface ConnectionHub {
   /** Called when a socket passes the slow-consumer limit. */
   readonly maxBufferedBytes: number;
   /** Sees every text frame written to a socket (metrics); absent when unused. */
-  readonly onSend?: SendTap;
+  readonly onSend?: SendTap | undefined;
 }
 
 /** Told about a text frame written to `recipients` sockets. */

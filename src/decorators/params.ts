@@ -68,9 +68,9 @@ export interface ParamContext {
   /** The connected client (a `WsClient`). */
   client: import('../socket/ws-client').WsClient;
   /** The event, for message handlers. */
-  event?: string;
+  event?: string | undefined;
   /** The payload as it arrived, before validation. */
-  payload?: unknown;
+  payload?: unknown | undefined;
 }
 
 /**

@@ -28,10 +28,10 @@ export type { ErrorTap, HandlerDescriptor, InvokerEnhancer };
 export interface CompileSettings {
   validation: ValidatorOptions;
   /** Structural limits checked on every message payload before its parameters resolve. @default DEFAULT_PAYLOAD_LIMITS */
-  payloadLimits?: PayloadLimits;
+  payloadLimits?: PayloadLimits | undefined;
   logger: Logger;
-  enhancers?: readonly InvokerEnhancer[];
-  onError?: ErrorTap;
+  enhancers?: readonly InvokerEnhancer[] | undefined;
+  onError?: ErrorTap | undefined;
 }
 
 /** A controller ready to serve its path. */
@@ -45,7 +45,7 @@ export interface CompiledController extends ControllerInfo {
   readonly messages: ReadonlyMap<string, MessageHandler>;
   readonly connectHooks: readonly CompiledHook[];
   readonly disconnectHooks: readonly CompiledHook[];
-  readonly rawHook?: CompiledHook;
+  readonly rawHook?: CompiledHook | undefined;
   /** Sends a handler's failure to the client (after `@OnError` saw it, and logging if unexpected). */
   fail(client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined): void;
   /** Reports a failure that cannot go to the client (disconnect hooks). */

@@ -29,13 +29,13 @@ export type { EngineObserver, UpgradeGate };
 export interface EngineSettings {
   handshakeTimeoutMs: number;
   /** Checks run at every upgrade before `@OnConnect`, in order. */
-  gates?: readonly UpgradeGate[];
+  gates?: readonly UpgradeGate[] | undefined;
   /** Lifecycle observers. */
-  observers?: readonly EngineObserver[];
+  observers?: readonly EngineObserver[] | undefined;
   /** Handler calls still running; a shutdown waits for them (within its timeout) before closing sockets. */
-  inFlight?: { idle(timeoutMs: number): Promise<unknown> };
+  inFlight?: { idle(timeoutMs: number): Promise<unknown> } | undefined;
   /** Sees the errors the engine itself sends (unknown event, bad message). */
-  onError?: ErrorTap;
+  onError?: ErrorTap | undefined;
 }
 
 /** Close code and reason sent to every client when the app closes. */

@@ -6,9 +6,9 @@
 /** Options of a `WsException`. */
 export interface WsExceptionOptions {
   /** HTTP status used when thrown at connect. @default 403 */
-  status?: number;
+  status?: number | undefined;
   /** Structured details sent to the client. */
-  details?: unknown;
+  details?: unknown | undefined;
 }
 
 /** An error meant for the client: its `code`, `message` and `details` go on the wire. */
@@ -18,7 +18,7 @@ export class WsException extends Error {
   /** HTTP status when refusing a handshake. */
   readonly status: number;
   /** Optional structured details. */
-  readonly details?: unknown;
+  readonly details?: unknown | undefined;
 
   constructor(code: string, message: string = code, options: WsExceptionOptions = {}) {
     super(message);

@@ -12,11 +12,11 @@ import { createOriginGate, type OriginPolicy } from './origin-gate';
 
 /** The hardening options of `bootstrap()` (see `BootstrapOptions` for their defaults). */
 export interface HardeningSettings {
-  allowedOrigins?: OriginPolicy;
-  requireOrigin?: boolean;
-  maxConnections?: number;
-  maxConnectionsPerIp?: number;
-  handlerTimeoutMs?: HandlerTimeout;
+  allowedOrigins?: OriginPolicy | undefined;
+  requireOrigin?: boolean | undefined;
+  maxConnections?: number | undefined;
+  maxConnectionsPerIp?: number | undefined;
+  handlerTimeoutMs?: HandlerTimeout | undefined;
 }
 
 /** The seams hardening plugs into. */
@@ -29,7 +29,7 @@ export interface Hardening {
   /** Handler calls still running (awaited by a graceful shutdown). */
   readonly inFlight: InFlightTracker;
   /** Connection counts, when a limit is set. */
-  readonly limits?: ConnectionLimits;
+  readonly limits?: ConnectionLimits | undefined;
 }
 
 /** Builds the hardening seams from the options. */

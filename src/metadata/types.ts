@@ -36,13 +36,13 @@ export interface ParamMetadata {
   index: number;
   kind: ParamKind;
   /** Property name for `Payload('x')`, `Query('x')`, `Headers('x')`, `Param('x')`. */
-  name?: string;
-  payload?: PayloadOptions;
+  name?: string | undefined;
+  payload?: PayloadOptions | undefined;
   /** The explicit type (`@Payload(SayDto)`, `{ type }`): wins over `design:paramtypes`. */
-  type?: DeclaredType;
+  type?: DeclaredType | undefined;
   /** For custom parameter decorators: computes the value from the context. */
-  factory?: (data: unknown, ctx: unknown) => unknown;
-  data?: unknown;
+  factory?: ((data: unknown, ctx: unknown) => unknown) | undefined;
+  data?: unknown | undefined;
 }
 
 /** The lifecycle role of a method. */
@@ -50,9 +50,9 @@ export type HandlerKind = 'connect' | 'message' | 'disconnect' | 'raw' | 'error'
 
 /** One decorated method. */
 export interface HandlerMetadata {
-  kind?: HandlerKind;
+  kind?: HandlerKind | undefined;
   /** The event name, for `message` handlers. */
-  event?: string;
+  event?: string | undefined;
   params: ParamMetadata[];
   /** Free-form per-handler extensions (guards, interceptors, rate limits...), keyed by feature. */
   extras: Record<string, unknown[]>;
@@ -91,7 +91,7 @@ export type Provider =
       provide: ProviderToken;
       useClass: new (...args: never[]) => unknown;
       /** `'connection'`: one instance per connection (see `@Inject`), disposed after `@OnDisconnect`. @default 'singleton' */
-      scope?: 'singleton' | 'connection';
+      scope?: 'singleton' | 'connection' | undefined;
     }
   | { provide: ProviderToken; useFactory: (resolve: FactoryResolve) => unknown };
 
@@ -103,15 +103,15 @@ export type FactoryResolve = (<T>(token: ProviderToken<T>) => T) & import('tsyri
 
 /** Options of `@Module(...)`. */
 export interface ModuleMetadata {
-  controllers?: Array<new (...args: never[]) => unknown>;
-  providers?: Provider[];
-  imports?: Array<new (...args: never[]) => unknown>;
+  controllers?: Array<new (...args: never[]) => unknown> | undefined;
+  providers?: Provider[] | undefined;
+  imports?: Array<new (...args: never[]) => unknown> | undefined;
 }
 
 /** Everything the framework knows about one class. */
 export interface ClassMetadata {
-  controller?: ControllerMetadata;
-  module?: ModuleMetadata;
+  controller?: ControllerMetadata | undefined;
+  module?: ModuleMetadata | undefined;
   handlers: Record<string, HandlerMetadata>;
   /** Free-form class-level extensions (guards, filters...), keyed by feature. */
   extras: Record<string, unknown[]>;

@@ -12,45 +12,45 @@ export interface MetricsRegistry {
 /** Settings of `bootstrap(..., { metrics })`. */
 export interface MetricsOptions {
   /** Also serve the exposition text at this path on the app's HTTP server. @default not served */
-  path?: string;
+  path?: string | undefined;
   /** Register in your own `prom-client` registry. @default a registry of the app's own */
-  registry?: MetricsRegistry;
+  registry?: MetricsRegistry | undefined;
   /** Prefix of every metric name. @default 'ws_' */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Upper bounds (seconds) of the handler duration histogram. @default 0.0005 to 2.5 */
-  buckets?: number[];
+  buckets?: number[] | undefined;
   /** Also collect prom-client's default process metrics (CPU, memory, event loop lag). @default false */
-  defaultMetrics?: boolean;
+  defaultMetrics?: boolean | undefined;
 }
 
 /** Settings of `bootstrap(..., { health })`. */
 export interface HealthOptions {
   /** Liveness: 200 while the process serves HTTP. @default '/healthz' */
-  livePath?: string;
+  livePath?: string | undefined;
   /** Readiness: 200 while accepting connections and the adapter is connected, else 503. @default '/readyz' */
-  readyPath?: string;
+  readyPath?: string | undefined;
 }
 
 /** Settings of `bootstrap(..., { admin })`: a live admin page, off by default. */
 export interface AdminOptions {
   /** Where the page (HTTP) and its live feed (WebSocket) are served. @default '/admin' */
-  path?: string;
+  path?: string | undefined;
   /** The secret to present as `?token=` or `Authorization: Bearer`. Required. */
   token: string;
   /** How often the page is refreshed, in ms. @default 1000 */
-  refreshMs?: number;
+  refreshMs?: number | undefined;
   /** How many recent errors the page keeps. @default 50 */
-  recentErrors?: number;
+  recentErrors?: number | undefined;
 }
 
 /** The observability options, as `bootstrap()` takes them. */
 export interface ObservabilityOptions {
   /** Prometheus metrics: `true`, or settings. Needs the `prom-client` package. @default off */
-  metrics?: boolean | MetricsOptions;
+  metrics?: boolean | MetricsOptions | undefined;
   /** `/healthz` and `/readyz`: `true`, or other paths. @default off */
-  health?: boolean | HealthOptions;
+  health?: boolean | HealthOptions | undefined;
   /** The live admin view. @default off */
-  admin?: AdminOptions;
+  admin?: AdminOptions | undefined;
 }
 
 /** Default handler duration buckets, in seconds: sub-millisecond handlers are the common case. */

@@ -22,7 +22,7 @@ export interface ExporterSources {
 /** Settings of the exporter. */
 export interface ExporterSettings {
   prefix: string;
-  registry?: MetricsRegistry;
+  registry?: MetricsRegistry | undefined;
   defaultMetrics: boolean;
 }
 

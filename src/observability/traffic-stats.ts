@@ -40,7 +40,7 @@ export interface RecentError {
   at: number;
   code: string;
   message: string;
-  event?: string;
+  event?: string | undefined;
   clientId: string;
   path: string;
 }

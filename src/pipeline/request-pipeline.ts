@@ -23,11 +23,11 @@ import type { CanActivate, FilterLike, GuardLike, InterceptorLike, MiddlewareLik
 
 /** The app-wide pipeline settings (`bootstrap` options). */
 export interface PipelineOptions {
-  guards?: GuardLike[];
-  middleware?: MiddlewareLike[];
-  interceptors?: InterceptorLike[];
-  filters?: FilterLike[];
-  rateLimit?: RateLimitOptions;
+  guards?: GuardLike[] | undefined;
+  middleware?: MiddlewareLike[] | undefined;
+  interceptors?: InterceptorLike[] | undefined;
+  filters?: FilterLike[] | undefined;
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 interface ControllerStages extends Stages {

@@ -68,5 +68,5 @@ export interface RateLimitOptions {
    * A client whose messages are refused this many times in a row ("keeps flooding") is closed with 1008.
    * `0` or `Infinity` never closes. @default 10
    */
-  closeAfter?: number;
+  closeAfter?: number | undefined;
 }

@@ -7,8 +7,8 @@
 /** A parsed message envelope: `{"event", "payload"?, "id"?}`. */
 export interface Envelope {
   event: string;
-  payload?: unknown;
-  id?: string | number;
+  payload?: unknown | undefined;
+  id?: string | number | undefined;
   /** Other top-level fields (e.g. `room` of the client-room messages). */
   [field: string]: unknown;
 }
@@ -17,8 +17,8 @@ export interface Envelope {
 export interface WireError {
   code: string;
   message: string;
-  event?: string;
-  details?: unknown;
+  event?: string | undefined;
+  details?: unknown | undefined;
 }
 
 /** Error codes the framework itself sends. */

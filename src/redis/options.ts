@@ -9,32 +9,32 @@ import type { RedisDriver } from './redis-driver';
 /** Options of `RedisAdapter`. Give one of `url`, `client` or `driver`. */
 export interface RedisAdapterOptions {
   /** Where Redis is; the adapter opens its own connections. @default 'redis://127.0.0.1:6379' */
-  url?: string;
+  url?: string | undefined;
   /**
    * Your own node-redis client (`createClient()` from `redis` v4.6+, v5 or v6); the adapter duplicates it
    * for pub/sub and its blocking inbox reader, connects it if needed, and never closes it.
    */
-  client?: NodeRedisClient;
+  client?: NodeRedisClient | undefined;
   /** Any other client library, behind the adapter's small `RedisDriver` interface. */
-  driver?: RedisDriver;
+  driver?: RedisDriver | undefined;
   /** Prefix of every key and channel; apps sharing one Redis need distinct prefixes. @default 'ws-controllers' */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** How long a cluster request (send by id, lookups) waits for other nodes. @default 5000 */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** A node silent for this long is purged by the others (its clients vanish). @default 30000 */
-  nodeTimeoutMs?: number;
+  nodeTimeoutMs?: number | undefined;
   /**
    * How often a node proves it is alive; below `nodeTimeoutMs`, and a third of it or less leaves room
    * for a missed beat (a node silent for `nodeTimeoutMs - heartbeatMs` is purged).
    * @default min(5000, nodeTimeoutMs / 3)
    */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** Bound of the Redis command queue, offline queue included (past it commands fail fast). @default 10000 */
-  maxQueuedCommands?: number;
+  maxQueuedCommands?: number | undefined;
   /** Approximate bound of each node's inbox stream (entries waiting for a paused node). @default 10000 */
-  inboxMaxLength?: number;
+  inboxMaxLength?: number | undefined;
   /** Where the adapter logs; `false` for nowhere. @default the app's logger */
-  logger?: Logger | false;
+  logger?: Logger | false | undefined;
 }
 
 /** Options with defaults applied. */

@@ -7,7 +7,7 @@
 
 interface Entry {
   /** Nodes still expected to reply (undefined for a single-reply request). */
-  waiting?: Set<string>;
+  waiting?: Set<string> | undefined;
   replies: Map<string, unknown>;
   timer: NodeJS.Timeout;
   stop?: (value: unknown) => boolean;

@@ -9,9 +9,9 @@ import type { BroadcastPacket } from '../adapter/adapter';
 interface BroadcastHeader {
   /** Sending node. */
   n: string;
-  r?: readonly string[];
-  e?: readonly string[];
-  p?: string;
+  r?: readonly string[] | undefined;
+  e?: readonly string[] | undefined;
+  p?: string | undefined;
 }
 
 /** Encodes a broadcast for the pub/sub channel. */
@@ -67,18 +67,18 @@ export interface InboxMessage {
   /** Sending node. */
   f: string;
   /** Expiry (epoch ms): a command found after it is dropped, its sender has already given up. */
-  x?: number;
+  x?: number | undefined;
   /** Target client id. */
-  c?: string;
+  c?: string | undefined;
   /** Room (join, leave). */
-  room?: string;
+  room?: string | undefined;
   /** Close code and reason (disconnect). */
-  code?: number;
-  reason?: string;
+  code?: number | undefined;
+  reason?: string | undefined;
   /** The `d` field holds base64 of binary data. */
-  b?: 1;
+  b?: 1 | undefined;
   /** Result (acks). */
-  v?: unknown;
+  v?: unknown | undefined;
 }
 
 /** Parses JSON, undefined when malformed. */

@@ -9,9 +9,9 @@ import type { Hub } from './hub';
 /** Options of `ClientService.broadcast`. */
 export interface BroadcastOptions {
   /** Only clients on this controller path. */
-  path?: string;
+  path?: string | undefined;
   /** Never these client ids. */
-  except?: string | readonly string[];
+  except?: string | readonly string[] | undefined;
 }
 
 /** Clients by id (injectable singleton per app). */

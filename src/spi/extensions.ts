@@ -30,12 +30,12 @@ export interface EngineObserver {
 
 /** Facts of a lifecycle moment other than a message (connect, disconnect, raw frame, error). */
 export interface HookInput {
-  event?: string;
-  payload?: unknown;
-  code?: number;
-  reason?: string;
-  raw?: RawMessageData;
-  error?: unknown;
+  event?: string | undefined;
+  payload?: unknown | undefined;
+  code?: number | undefined;
+  reason?: string | undefined;
+  raw?: RawMessageData | undefined;
+  error?: unknown | undefined;
 }
 
 /**
@@ -50,7 +50,7 @@ export interface HandlerDescriptor {
   readonly instance: object;
   readonly methodName: string;
   readonly kind: HandlerKind;
-  readonly event?: string;
+  readonly event?: string | undefined;
   readonly metadata: HandlerMetadata;
   readonly classMetadata: ClassMetadata;
 }

@@ -11,11 +11,11 @@ export { ReadyState, type PreparedFrame, type TransportSocket } from '../socket/
 /** Settings every transport gets from `bootstrap()` at `listen()`. */
 export interface TransportContext {
   port: number;
-  host?: string;
+  host?: string | undefined;
   maxPayload: number;
   logger: Logger;
   /** The user's http/https server when one was passed to `bootstrap` (only Node's transport can use it). */
-  server?: unknown;
+  server?: unknown | undefined;
 }
 
 /** The handshake facts the core decides on, whatever the runtime. */
@@ -89,7 +89,7 @@ export interface SideRequest {
 /** A complete HTTP response from a side route. */
 export interface SideResponse {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   body: string;
 }
 

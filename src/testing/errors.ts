@@ -22,8 +22,8 @@ export class ConnectionRefusedError extends Error {
 export interface ErrorReplyPayload {
   code: string;
   message: string;
-  event?: string;
-  details?: unknown;
+  event?: string | undefined;
+  details?: unknown | undefined;
 }
 
 /** A request was answered with an error envelope. */
@@ -31,9 +31,9 @@ export class ErrorReply extends Error {
   /** The error code (e.g. `VALIDATION_FAILED`, or a `WsException`'s code). */
   readonly code: string;
   /** The event the request was about. */
-  readonly event?: string;
+  readonly event?: string | undefined;
   /** Structured details (e.g. the failed validation constraints). */
-  readonly details?: unknown;
+  readonly details?: unknown | undefined;
 
   constructor(payload: ErrorReplyPayload) {
     super(payload.message);

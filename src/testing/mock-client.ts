@@ -34,17 +34,17 @@ export type MockWsClient = { -readonly [K in Exclude<keyof WsClient, Methods | '
 
 /** Initial fields of a mock client, and where its mock functions come from. */
 export interface MockClientInit {
-  id?: string;
-  path?: string;
-  query?: Record<string, string>;
+  id?: string | undefined;
+  path?: string | undefined;
+  query?: Record<string, string> | undefined;
   headers?: Record<string, string | string[] | undefined>;
-  params?: Record<string, string>;
-  remoteAddress?: string;
-  readyState?: number;
-  data?: Record<string, unknown>;
-  rooms?: Iterable<string>;
+  params?: Record<string, string> | undefined;
+  remoteAddress?: string | undefined;
+  readyState?: number | undefined;
+  data?: Record<string, unknown> | undefined;
+  rooms?: Iterable<string> | undefined;
   /** Makes the mock functions. @default `jest.fn` (or Vitest's global `vi.fn`) */
-  mockFn?: MockFactory;
+  mockFn?: MockFactory | undefined;
 }
 
 // Jest puts `jest` in every module's scope; Vitest with `globals: true` exposes `vi` globally.

@@ -10,8 +10,8 @@ import type { ClientPipe, PipeListener } from './pipe';
 /** A message as it arrived: `{ event, payload?, id? }`. */
 export interface TestEnvelope {
   event: string;
-  payload?: unknown;
-  id?: string | number;
+  payload?: unknown | undefined;
+  id?: string | number | undefined;
 }
 
 /** A frame as it arrived (text or binary, envelope or not). */
@@ -29,7 +29,7 @@ export interface CloseInfo {
 /** Per-call options of `request()` and `next()`. */
 export interface WaitOptions {
   /** Reject after this many ms. @default 3000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 interface Waiter {

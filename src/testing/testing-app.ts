@@ -24,20 +24,20 @@ export type TestingTransport = 'in-process' | 'ws';
 /** Options of `createTestingApp()`: any `bootstrap()` option, plus overrides and the transport. */
 export interface TestingAppOptions extends Omit<BootstrapOptions, 'transport' | 'port' | 'host' | 'server' | 'overrides'> {
   /** Providers that replace the module's (same tokens): classes, `useValue`, `useClass`, `useFactory`. */
-  providers?: Provider[];
+  providers?: Provider[] | undefined;
   /**
    * `'in-process'` runs without a port; `'ws'` serves on 127.0.0.1 (a free port) and connects real sockets.
    * @default process.env.WS_CONTROLLERS_TEST_TRANSPORT, else 'in-process'
    */
-  transport?: TestingTransport;
+  transport?: TestingTransport | undefined;
 }
 
 /** Options of `TestingApp.connect()`. */
 export interface TestConnectOptions {
   /** Query parameters (merged over any in the path). */
-  query?: Record<string, string | number | boolean>;
+  query?: Record<string, string | number | boolean> | undefined;
   /** Handshake headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;

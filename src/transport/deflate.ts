@@ -8,15 +8,15 @@
 /** Opt-in permessage-deflate settings. */
 export interface PerMessageDeflateOptions {
   /** Messages smaller than this (bytes) are sent uncompressed. @default 1024 */
-  threshold?: number;
+  threshold?: number | undefined;
   /** Concurrent zlib operations, process-wide (ws queues the rest). @default 10 */
-  concurrencyLimit?: number;
+  concurrencyLimit?: number | undefined;
   /** Drop the server's compression context after each message (less memory per socket). @default true */
-  serverNoContextTakeover?: boolean;
+  serverNoContextTakeover?: boolean | undefined;
   /** Ask clients to drop theirs too. @default true */
-  clientNoContextTakeover?: boolean;
+  clientNoContextTakeover?: boolean | undefined;
   /** zlib memLevel for compression (1..9; lower uses less memory). @default 8 */
-  memLevel?: number;
+  memLevel?: number | undefined;
 }
 
 /** What `ws` receives as its `perMessageDeflate` option. */

@@ -19,16 +19,16 @@ import { interceptRequests, serveSideRoute } from './node-side-routes';
 /** Options of the Node transport. */
 export interface NodeWsTransportOptions {
   port: number;
-  host?: string;
-  server?: Server | HttpsServer;
+  host?: string | undefined;
+  server?: Server | HttpsServer | undefined;
   maxPayload: number;
   logger: Logger;
   /** permessage-deflate as `ws` takes it. @default false */
-  perMessageDeflate?: WsDeflateSetting;
+  perMessageDeflate?: WsDeflateSetting | undefined;
   /** Ping interval (one timer for all sockets); 0 turns it off. @default 30000 */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs?: number | undefined;
   /** Pings a peer may send per 10 s before it is closed with 1008; 0 turns it off. @default 100 */
-  maxPingsPer10s?: number;
+  maxPingsPer10s?: number | undefined;
 }
 
 /** The per-socket listeners, shared by all sockets of a transport (`ws` calls them with the socket as `this`). */

@@ -9,7 +9,7 @@ declare module 'class-transformer/cjs/storage' {
     getStrategy(target: Function): 'excludeAll' | 'exposeAll' | 'none';
     getExposedMetadatas(target: Function): unknown[];
     getExcludedMetadatas(target: Function): unknown[];
-    readonly _typeMetadatas?: Map<Function, unknown>;
-    readonly _transformMetadatas?: Map<Function, unknown>;
+    readonly _typeMetadatas?: Map<Function, unknown> | undefined;
+    readonly _transformMetadatas?: Map<Function, unknown> | undefined;
   };
 }
