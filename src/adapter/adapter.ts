@@ -15,6 +15,8 @@ export interface BroadcastPacket {
   except?: readonly string[] | undefined;
   /** Only clients connected on this controller path. */
   path?: string | undefined;
+  /** W3C trace context of the publisher (set when tracing is on), so deliveries elsewhere join its trace. */
+  trace?: { traceparent: string; tracestate?: string | undefined } | undefined;
 }
 
 /** What a node offers its adapter: local delivery and local lookups. */

@@ -36,7 +36,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const hub = new Hub(observability?.adapterView(adapter) ?? adapter, logger, settings.maxBufferedBytes);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
-  const pipeline = new RequestPipeline(container, settings, logger);
+  const steps = [...(settings.steps ?? [])];
+  const pipeline = new RequestPipeline(container, { ...settings, steps }, logger);
   for (const provider of graph.providers) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
   // Overrides come last: tsyringe resolves a token to its latest registration.
   for (const provider of settings.overrides ?? []) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
@@ -56,6 +57,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       payloadLimits: { maxDepth: settings.maxPayloadDepth, maxKeys: settings.maxPayloadKeys, maxArrayLength: settings.maxArrayLength },
       logger,
       enhancers,
+      steps,
       onError: observability?.onError,
     });
     routes.add(meta.controller.path, compiled, (existing) => existing.name);

@@ -10,7 +10,7 @@ import type { Transport } from '../spi/transport';
 import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '../rooms/hub';
-import type { EngineObserver, InvokerEnhancer, UpgradeGate } from '../spi/extensions';
+import type { EngineObserver, InvokerEnhancer, StepEnhancer, UpgradeGate } from '../spi/extensions';
 import type { AdminOptions, HealthOptions, MetricsOptions } from '../observability/options';
 import type { PerMessageDeflateOptions } from '../transport/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
@@ -55,6 +55,8 @@ export interface BootstrapOptions {
   transport?: Transport | undefined;
   /** Wrappers applied to every compiled handler call, in order (used by the request pipeline). */
   enhancers?: InvokerEnhancer[] | undefined;
+  /** Wrappers of the steps inside each handler call: each guard, each payload validation, the method (used by tracing). */
+  steps?: StepEnhancer[] | undefined;
   /** Checks run at every upgrade before `@OnConnect` (used by guards, origin checks, limits). */
   gates?: UpgradeGate[] | undefined;
   /** Lifecycle observers (used by metrics and the admin view). */

@@ -4,7 +4,7 @@
  * the event map, lifecycle hooks and the error path. Nothing here reads metadata per message.
  */
 import type { ValidatorOptions } from 'class-validator';
-import type { ErrorTap, HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
+import type { ErrorTap, HandlerDescriptor, HandlerStep, InvokerEnhancer, StepEnhancer, StepFn } from '../spi/extensions';
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
 import type { Logger } from '../util/logger';
 import { getParamTypes } from '../metadata/reflection';
@@ -31,6 +31,8 @@ export interface CompileSettings {
   payloadLimits?: PayloadLimits | undefined;
   logger: Logger;
   enhancers?: readonly InvokerEnhancer[] | undefined;
+  /** Wrappers of the steps inside each call (validation, the method; guards are the pipeline's). */
+  steps?: readonly StepEnhancer[] | undefined;
   onError?: ErrorTap | undefined;
 }
 
@@ -116,10 +118,16 @@ export function compileController(
     const method = prototype[methodName];
     if (typeof method !== 'function') throw new Error(`${type.name}.${methodName} is not a method`);
     const types = getParamTypes(prototype, methodName);
+    const descriptor: HandlerDescriptor = { controller: type, instance, methodName, kind: handler.kind, event: handler.event, metadata: handler, classMetadata: meta };
+    const steps = settings.steps ?? [];
+    // No step enhancer (tracing off): nothing is wrapped, the calls stay exactly as compiled.
+    const wrap = steps.length === 0 ? undefined : (step: HandlerStep, run: StepFn): StepFn => steps.reduce((fn, enhance) => enhance(descriptor, step, fn), run);
     const { resolvers, asyncArgs } = compileResolvers(handler.kind, handler.params, types, handler.event, {
       validation: settings.validation,
+      wrapConverter: wrap && ((convert, name, property) => wrap({ kind: 'validation', name, property }, convert as StepFn) as typeof convert),
     });
-    let invoke = buildInvoker(instance, method as (...args: unknown[]) => unknown, resolvers, asyncArgs);
+    const call = wrap ? wrap({ kind: 'handler', name: `${type.name}.${methodName}` }, method as StepFn) : method;
+    let invoke = buildInvoker(instance, call as (...args: unknown[]) => unknown, resolvers, asyncArgs);
     // Innermost, like validation: after guards and rate limits, before any parameter resolves.
     if (handler.kind === 'message' && checkPayload !== undefined) {
       const resolve = invoke;
@@ -128,7 +136,6 @@ export function compileController(
         return resolve(c, p, h);
       };
     }
-    const descriptor: HandlerDescriptor = { controller: type, instance, methodName, kind: handler.kind, event: handler.event, metadata: handler, classMetadata: meta };
     for (const enhance of settings.enhancers ?? []) invoke = enhance(descriptor, invoke);
     const hook: CompiledHook = { methodName, invoke };
     switch (handler.kind) {

@@ -6,7 +6,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { HookInput } from '../spi/extensions';
 import type { ConnectionHandle } from '../spi/handles';
 import type { HandlerKind, ParamMetadata } from '../metadata/types';
-import { compilePayloadConverter, DEFAULT_VALIDATOR_OPTIONS, isAsyncConverter } from '../validation/payload-validator';
+import { compilePayloadConverter, DEFAULT_VALIDATOR_OPTIONS, isAsyncConverter, isPassThrough, type PayloadConverter } from '../validation/payload-validator';
 
 export type { HookInput };
 
@@ -16,6 +16,8 @@ export type ParamResolver = (client: ConnectionHandle, payload: unknown, hook: H
 /** Validation settings a resolver is compiled with. */
 export interface ResolverSettings {
   validation: ValidatorOptions;
+  /** Wraps each converter that validates something (tracing); `name` is the type's, `property` the named field. */
+  wrapConverter?: ((convert: PayloadConverter, name: string, property: string | undefined) => PayloadConverter) | undefined;
 }
 
 const client: ParamResolver = (c) => c;
@@ -52,7 +54,9 @@ const asyncResolvers = new WeakSet<ParamResolver>();
 function payloadResolver(param: ParamMetadata, type: unknown, settings: ResolverSettings): ParamResolver {
   const options = param.payload?.validate === false ? false : { ...DEFAULT_VALIDATOR_OPTIONS, ...settings.validation, ...param.payload?.validator };
   const name = param.name;
-  const convert = compilePayloadConverter(type, name ?? '', options);
+  const compiled = compilePayloadConverter(type, name ?? '', options);
+  const wrap = settings.wrapConverter;
+  const convert = wrap === undefined || isPassThrough(compiled) ? compiled : wrap(compiled, (type as Function).name, name);
   const resolver: ParamResolver =
     name === undefined
       ? (_c, p, h) => convert(h === undefined ? p : h.payload)
@@ -60,7 +64,7 @@ function payloadResolver(param: ParamMetadata, type: unknown, settings: Resolver
           const whole = h === undefined ? p : h.payload;
           return convert(whole !== null && typeof whole === 'object' ? (whole as Record<string, unknown>)[name] : undefined);
         };
-  if (isAsyncConverter(convert)) asyncResolvers.add(resolver);
+  if (isAsyncConverter(compiled)) asyncResolvers.add(resolver);
   return resolver;
 }
 

@@ -14,7 +14,7 @@ import { RawMessageData } from '../protocol/raw-message';
 import type { RouteTable } from '../discovery/route-table';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import type { Hub } from '../rooms/hub';
-import type { ErrorTap, EngineObserver, UpgradeGate } from '../spi/extensions';
+import type { EnvelopeTap, ErrorTap, EngineObserver, UpgradeGate } from '../spi/extensions';
 import type { Handshake, TransportEngine, TransportSocket, UpgradeDecision } from '../spi/transport';
 
 /** A connection as the engine holds it: with its compiled controller. */
@@ -36,6 +36,8 @@ export interface EngineSettings {
   inFlight?: { idle(timeoutMs: number): Promise<unknown> } | undefined;
   /** Sees the errors the engine itself sends (unknown event, bad message). */
   onError?: ErrorTap | undefined;
+  /** Sees each envelope before dispatch (tracing); absent when unused. */
+  onEnvelope?: EnvelopeTap | undefined;
 }
 
 /** Close code and reason sent to every client when the app closes. */
@@ -145,6 +147,8 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
     const envelope = parseEnvelope(data);
     if (envelope === undefined) return this.raw(connection, controller, data, false);
+    const tap = this.settings.onEnvelope;
+    if (tap !== undefined) tap(connection, envelope);
     const handler = controller.messages.get(envelope.event);
     if (handler !== undefined) return handler.run(connection, envelope.payload, envelope.id);
     if (controller.options.clientRooms && (envelope.event === JOIN_ROOM || envelope.event === LEFT_ROOM)) {

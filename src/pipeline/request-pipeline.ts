@@ -8,7 +8,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../util/logger';
 import type { HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
 import type { ConnectionHandle } from '../spi/handles';
-import type { Invoker } from '../spi/extensions';
+import type { Invoker, StepEnhancer, StepFn } from '../spi/extensions';
 import { isThenable } from '../util/thenable';
 import type { EngineObserver, UpgradeGate } from '../spi/extensions';
 import type { ClassMetadata } from '../metadata/types';
@@ -28,6 +28,8 @@ export interface PipelineOptions {
   interceptors?: InterceptorLike[] | undefined;
   filters?: FilterLike[] | undefined;
   rateLimit?: RateLimitOptions | undefined;
+  /** Wrappers of each guard of a message or raw handler (tracing). */
+  steps?: readonly StepEnhancer[] | undefined;
 }
 
 interface ControllerStages extends Stages {
@@ -44,8 +46,10 @@ export class RequestPipeline {
   private readonly resolver: PipelineResolver;
   private readonly global: Stages;
   private readonly controllers = new Map<Function, ControllerStages>();
+  private readonly steps: readonly StepEnhancer[];
 
   constructor(container: DependencyContainer, options: PipelineOptions, logger: Logger) {
+    this.steps = options.steps ?? [];
     this.scopes = new ConnectionScopes(container, logger);
     this.resolver = new PipelineResolver(container);
     this.global = this.stages(
@@ -93,7 +97,7 @@ export class RequestPipeline {
       case 'raw':
         return buildChain(ref, invoke, {
           limiters: [...this.global.limiters, ...controller.limiters, ...handler.limiters],
-          guards: [...this.global.guards, ...controller.guards, ...handler.guards],
+          guards: this.wrapGuards(descriptor, [...this.global.guards, ...controller.guards, ...handler.guards]),
           middleware: [...this.global.middleware, ...controller.middleware, ...handler.middleware],
           interceptors: [...this.global.interceptors, ...controller.interceptors, ...handler.interceptors],
           // The most specific filter answers first.
@@ -113,6 +117,17 @@ export class RequestPipeline {
       default:
         return invoke;
     }
+  }
+
+  // Step enhancers (tracing) see each guard; without any, the guards are used as they are.
+  private wrapGuards(descriptor: HandlerDescriptor, guards: CanActivate[]): CanActivate[] {
+    if (this.steps.length === 0) return guards;
+    return guards.map((guard) => {
+      const own = guard.canActivate as StepFn;
+      const name = guard.constructor !== Object ? guard.constructor.name : own.name || 'guard';
+      const run = this.steps.reduce((fn, enhance) => enhance(descriptor, { kind: 'guard', name }, fn), own);
+      return run === own ? guard : { canActivate: (ctx) => run.call(guard, ctx) as ReturnType<CanActivate['canActivate']> };
+    });
   }
 
   // A connection refused at connect never closes: its scope (if a guard or hook opened one) is disposed here.

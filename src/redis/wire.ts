@@ -12,6 +12,9 @@ interface BroadcastHeader {
   r?: readonly string[] | undefined;
   e?: readonly string[] | undefined;
   p?: string | undefined;
+  /** W3C `traceparent` and `tracestate` of the publisher (nodes without tracing ignore them). */
+  t?: string | undefined;
+  s?: string | undefined;
 }
 
 /** Encodes a broadcast for the pub/sub channel. */
@@ -20,6 +23,10 @@ export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string
   if (packet.rooms !== undefined) header.r = packet.rooms;
   if (packet.except !== undefined && packet.except.length > 0) header.e = packet.except;
   if (packet.path !== undefined) header.p = packet.path;
+  if (packet.trace !== undefined) {
+    header.t = packet.trace.traceparent;
+    if (packet.trace.tracestate !== undefined) header.s = packet.trace.tracestate;
+  }
   return `${JSON.stringify(header)}\n${packet.data}`;
 }
 
@@ -33,6 +40,7 @@ export function decodeBroadcast(message: string): { nodeId: string; packet: Broa
     if (header.r !== undefined) packet.rooms = header.r;
     if (header.e !== undefined) packet.except = header.e;
     if (header.p !== undefined) packet.path = header.p;
+    if (typeof header.t === 'string') packet.trace = typeof header.s === 'string' ? { traceparent: header.t, tracestate: header.s } : { traceparent: header.t };
     return { nodeId: header.n, packet };
   } catch {
     return undefined;

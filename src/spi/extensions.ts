@@ -5,7 +5,7 @@
  */
 import type { ClassMetadata, HandlerKind, HandlerMetadata } from '../metadata/types';
 import type { RawMessageData } from '../protocol/raw-message';
-import type { WireError } from '../protocol/wire';
+import type { Envelope, WireError } from '../protocol/wire';
 import type { ConnectionHandle, ControllerInfo } from './handles';
 import type { Handshake } from './transport';
 
@@ -60,3 +60,27 @@ export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) =
 
 /** Sees every error as it goes to a client (metrics, admin view). */
 export type ErrorTap = (client: ConnectionHandle, wire: WireError, error: unknown) => void;
+
+/** A step inside one handler call that a plugin may wrap (tracing): a guard, a payload validation, the method. */
+export interface HandlerStep {
+  readonly kind: 'guard' | 'validation' | 'handler';
+  /** The guard's name, the validated type's name (a DTO class, `String`...), or `Controller.method`. */
+  readonly name: string;
+  /** Validations of one named payload property (`@MessageBody('text')`): that property. */
+  readonly property?: string | undefined;
+}
+
+/** The function of a step: a guard's `canActivate(ctx)`, a payload converter `(value)`, or the method itself. */
+export type StepFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps one step of a handler call, once at start-up. `run` must be called with the `this` and arguments
+ * the wrapper got; return `run` itself when adding nothing (the step then costs nothing).
+ */
+export type StepEnhancer = (descriptor: HandlerDescriptor, step: HandlerStep, run: StepFn) => StepFn;
+
+/**
+ * Sees every parsed envelope just before it is dispatched, synchronously (tracing reads its `traceparent`).
+ * It is on the message path: keep it cheap, never throw.
+ */
+export type EnvelopeTap = (client: ConnectionHandle, envelope: Envelope) => void;

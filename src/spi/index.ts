@@ -19,7 +19,19 @@ export type {
   UpgradeDecision,
 } from './transport';
 export type { ConnectionHandle, ControllerInfo } from './handles';
-export type { EngineObserver, ErrorTap, HandlerDescriptor, HookInput, Invoker, InvokerEnhancer, UpgradeGate } from './extensions';
+export type {
+  EngineObserver,
+  EnvelopeTap,
+  ErrorTap,
+  HandlerDescriptor,
+  HandlerStep,
+  HookInput,
+  Invoker,
+  InvokerEnhancer,
+  StepEnhancer,
+  StepFn,
+  UpgradeGate,
+} from './extensions';
 export type { EngineObserver as LifecycleObserver } from './extensions';
 export type { LogFn, Logger } from '../util/logger';
 export type { WsClient } from '../socket/ws-client';

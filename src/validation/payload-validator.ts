@@ -27,6 +27,11 @@ const identity: PayloadConverter = (value) => value;
 
 const asyncConverters = new WeakSet<PayloadConverter>();
 
+/** Whether a converter checks nothing (the value passes unchanged). */
+export function isPassThrough(converter: PayloadConverter): boolean {
+  return converter === identity;
+}
+
 /** Whether a converter returns a promise (its DTO has async constraints). */
 export function isAsyncConverter(converter: PayloadConverter): boolean {
   return asyncConverters.has(converter);
