@@ -2,27 +2,51 @@
  * @module protocol/envelope
  * The server's wire codec: `{"event", "payload"?, "id"?}` in, replies, pushes and errors out.
  */
+import { parse as secureParse, type ParseOptions } from 'secure-json-parse';
 import { BuiltInEvents, type Envelope, type WireError } from './wire';
 
 export type { Envelope, WireError };
 
-// Keys that must never become part of a parsed object (prototype pollution).
-function dropDangerousKeys(key: string, value: unknown): unknown {
-  return key === '__proto__' || key === 'constructor' ? undefined : value;
+// secure-json-parse removes `__proto__` keys, and `constructor` keys holding a `prototype`, at every depth
+// and in every spelling (JSON escapes included), instead of throwing.
+const SECURE: ParseOptions = { protoAction: 'remove', constructorAction: 'remove' };
+
+// A key can spell `__proto__` or `constructor` only with the letters themselves or with `\u` escapes, so
+// text with neither word and no `\u` cannot hold one and skips the library's checks. Text that may pays for
+// the library's two regex scans and, only when they match, its walk: linear, whatever the client sends.
+function mayHide(word: string, text: string): boolean {
+  return text.includes(word) || text.includes('\\u');
+}
+
+// Any other `constructor` key goes too (as it always did): through it, a naive deep merge in a handler
+// reaches `Object` itself (`{"constructor":{"assign":0}}`). Keys here are decoded, so every spelling counts.
+function dropConstructorKeys(root: object): void {
+  const pending: object[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (Object.prototype.hasOwnProperty.call(node, 'constructor')) delete (node as { constructor?: unknown }).constructor;
+    for (const key in node) {
+      const child = (node as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') pending.push(child);
+    }
+  }
 }
 
 /**
  * Parses a text frame; returns `undefined` when it is not an envelope
  * (not JSON, not an object, no string `event`, or an `id` that is neither string nor number).
+ * Keys named `__proto__` or `constructor`, however spelled, are dropped at every depth.
  */
 export function parseEnvelope(text: string): Envelope | undefined {
   let value: unknown;
   try {
-    // The reviver costs a lot, so it runs only when a dangerous key may be present.
-    value =
-      text.includes('__proto__') || text.includes('constructor')
-        ? JSON.parse(text, dropDangerousKeys)
-        : JSON.parse(text);
+    if (!mayHide('__proto__', text) && !mayHide('constructor', text)) {
+      value = JSON.parse(text);
+    } else {
+      // JSON.parse refuses a BOM and the library would strip it: refuse it on both paths alike.
+      if (text.charCodeAt(0) === 0xfeff) return undefined;
+      value = secureParse(text, undefined, SECURE) as unknown;
+      if (value !== null && typeof value === 'object' && mayHide('constructor', text)) dropConstructorKeys(value);
+    }
   } catch {
     return undefined;
   }
