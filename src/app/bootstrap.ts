@@ -81,6 +81,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       perMessageDeflate: resolveDeflate(settings.perMessageDeflate),
       heartbeatIntervalMs: settings.heartbeatIntervalMs,
       maxPingsPer10s: settings.maxPingsPer10s,
+      maxFragments: settings.maxFragments,
+      memoryBudgetBytes: settings.memoryBudgetBytes,
     });
   hub.prepare = (text) => transport.prepare(text);
   const publish = transport.publish?.bind(transport);

@@ -79,6 +79,16 @@ export interface BootstrapOptions {
   heartbeatIntervalMs?: number | undefined;
   /** Pings a client may send per 10 s; more close it with 1008 (each ping costs a pong). 0: no limit. @default 100 */
   maxPingsPer10s?: number | undefined;
+  /** Frames one message may be split into; more close the connection with 1008 (ws allows 16,384). @default 256 */
+  maxFragments?: number | undefined;
+  /**
+   * Bytes all connections together may hold in unfinished incoming messages and unsent output
+   * (Node transport). Above 90 % new upgrades are refused with 503 `OVER_MEMORY_BUDGET`; above it the
+   * connections holding the most are closed (1009 for an unfinished message, 1008 for a send buffer)
+   * until 75 % remains. 0 turns it off.
+   * @default a quarter of V8's heap limit (`v8.getHeapStatistics().heap_size_limit / 4`)
+   */
+  memoryBudgetBytes?: number | undefined;
   /** Connections (including pending upgrades) per app; more are refused with 503. @default Infinity */
   maxConnections?: number | undefined;
   /** Connections per remote address; more are refused with 429. @default Infinity */

@@ -90,8 +90,11 @@ export class BunTransport implements Transport {
   ): Promise<Response | undefined> {
     if ((request.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return upgradeRequired();
     const problem = handshakeProblemOf(request.method, (name) => request.headers.get(name));
-    if (problem) return refusalResponse({ status: 400, code: 'BAD_HANDSHAKE', message: problem });
     const handshake = handshakeFromRequest(request, server.requestIP(request)?.address ?? '');
+    if (problem) {
+      engine.refused(handshake, 400, 'BAD_HANDSHAKE', problem);
+      return refusalResponse({ status: 400, code: 'BAD_HANDSHAKE', message: problem });
+    }
     const result = await engine.upgrade(handshake);
     if (!result.accepted) return refusalResponse(result);
     if (server.upgrade(request, { data: { connection: result.connection } })) return undefined;

@@ -44,8 +44,12 @@ export class DenoTransport implements Transport {
         async (request, info) => {
           if ((request.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return upgradeRequired();
           const problem = handshakeProblemOf(request.method, (name) => request.headers.get(name));
-          if (problem) return refusalResponse({ status: 400, code: 'BAD_HANDSHAKE', message: problem });
-          const result = await engine.upgrade(handshakeFromRequest(request, info.remoteAddr.hostname));
+          const handshake = handshakeFromRequest(request, info.remoteAddr.hostname);
+          if (problem) {
+            engine.refused(handshake, 400, 'BAD_HANDSHAKE', problem);
+            return refusalResponse({ status: 400, code: 'BAD_HANDSHAKE', message: problem });
+          }
+          const result = await engine.upgrade(handshake);
           if (!result.accepted) return refusalResponse(result);
           return this.accept(engine, request, result.connection, context.maxPayload);
         },

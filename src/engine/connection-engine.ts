@@ -78,12 +78,14 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   /** Decides an upgrade: route by path, then run the gates and `@OnConnect` hooks. */
   async upgrade(handshake: Handshake): Promise<UpgradeResult> {
     const result = await this.decide(handshake);
-    if (!result.accepted) {
-      const { status, code, message } = result;
-      this.logger.info({ path: handshake.path, status, code, reason: message, remoteAddress: handshake.remoteAddress }, 'handshake refused');
-      for (const observer of this.observers) observer.refused?.(handshake, status, code);
-    }
+    if (!result.accepted) this.refused(handshake, result.status, result.code, result.message);
     return result;
+  }
+
+  /** Logs and counts a refused upgrade (the engine's own, or one the transport refused first). */
+  refused(handshake: Handshake, status: number, code: string, message: string): void {
+    this.logger.info({ path: handshake.path, status, code, reason: message, remoteAddress: handshake.remoteAddress }, 'handshake refused');
+    for (const observer of this.observers) observer.refused?.(handshake, status, code);
   }
 
   private async decide(handshake: Handshake): Promise<UpgradeResult> {

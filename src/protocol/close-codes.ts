@@ -23,6 +23,10 @@ export const CloseCodes = {
   ADMIN_DISCONNECT: { code: 1008, reason: 'Disconnected by admin' },
   /** A message larger than `maxPayload` (sent by the transport). */
   MESSAGE_TOO_BIG: { code: 1009, reason: 'Message too big' },
+  /** Closed by the memory budget: the biggest unfinished incoming message (`memoryBudgetBytes`). */
+  MEMORY_BUDGET_MESSAGE: { code: 1009, reason: 'Unfinished message over the memory budget' },
+  /** Closed by the memory budget: the biggest send buffer (`memoryBudgetBytes`). */
+  MEMORY_BUDGET_SEND: { code: 1008, reason: 'Send buffer over the memory budget' },
   /** More than `maxBufferedBytes` queued: a reader that cannot keep up. */
   SLOW_CONSUMER: { code: 1013, reason: 'Slow consumer' },
 } as const satisfies Record<string, CloseFrame>;

@@ -52,6 +52,11 @@ export interface TransportEngine<C extends ConnectionRef = ConnectionRef> {
   closed(connection: C, code: number, reason: string): void;
   /** An accepted upgrade will never open (the peer left during the handshake). */
   abandon(connection: C): void;
+  /**
+   * The transport refused an upgrade itself, before `upgrade` (a malformed handshake, a budget):
+   * the engine logs and counts it like its own refusals. The transport still writes the response.
+   */
+  refused(handshake: Handshake, status: number, code: string, message: string): void;
   /** Whether the app stopped accepting connections. */
   readonly closing: boolean;
 }

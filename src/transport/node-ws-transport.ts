@@ -3,18 +3,25 @@
  * Node's transport, on `ws`: its own HTTP server or the user's, upgrades routed by path,
  * `@OnConnect` decided before the handshake completes. The only file that drives `ws`.
  */
-import { handshakeProblem, type Logger, type ConnectionRef, type Handshake, type PreparedFrame, type SideChannel, type SideRefusal, type SideRoutes, type Transport, type TransportEngine } from '../spi';
+import { CloseCodes, handshakeProblem, type Logger, type ConnectionRef, type Handshake, type PreparedFrame, type SideChannel, type SideRefusal, type SideRoutes, type Transport, type TransportEngine } from '../spi';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { WsDeflateSetting } from './deflate';
 import { Heartbeat } from './heartbeat';
-import { PING_FLOOD_CLOSE, PingGuard } from './ping-guard';
+import { PingGuard } from './ping-guard';
 import { writeRefusal } from './http-refusal';
-import { NodeSocket, prepareTextFrame } from './node-socket';
+import { defaultMemoryBudget, MemoryBudget, type EvictionCause } from './memory-budget';
+import { NodeSocket, type NodePreparedFrame } from './node-socket';
 import { interceptRequests, serveSideRoute } from './node-side-routes';
+import { socketListeners, type ListenerContext, type SocketListeners } from './node-socket-listeners';
+import { WriteBatcher } from './write-batcher';
+import { detectFastPaths, frameText, NO_FAST_PATHS, type WsFastPaths } from './ws-internals';
+
+/** Default for `maxFragments`: a 1 MiB message in 4 KiB frames still fits; ws's own default is 16,384. */
+export const DEFAULT_MAX_FRAGMENTS = 256;
 
 /** Options of the Node transport. */
 export interface NodeWsTransportOptions {
@@ -29,16 +36,27 @@ export interface NodeWsTransportOptions {
   heartbeatIntervalMs?: number | undefined;
   /** Pings a peer may send per 10 s before it is closed with 1008; 0 turns it off. @default 100 */
   maxPingsPer10s?: number | undefined;
+  /** Frames one message may be split into; more close the connection with 1008. @default 256 */
+  maxFragments?: number | undefined;
+  /**
+   * Bytes all connections together may hold in unfinished incoming messages and unsent output.
+   * Above 90 % upgrades are refused (503); above it the biggest holders are closed. 0: off.
+   * @default a quarter of V8's heap limit
+   */
+  memoryBudgetBytes?: number | undefined;
 }
 
-/** The per-socket listeners, shared by all sockets of a transport (`ws` calls them with the socket as `this`). */
-interface SocketListeners {
-  message(this: WebSocket, data: Buffer, isBinary: boolean): void;
-  close(this: WebSocket, code: number, reason: Buffer): void;
-  pong(this: WebSocket): void;
-  ping(this: WebSocket): void;
-  error(this: WebSocket, err: Error): void;
-}
+/** Refusal code for an upgrade while the memory budget is nearly spent (HTTP 503). */
+export const OVER_MEMORY_BUDGET = 'OVER_MEMORY_BUDGET';
+
+/** Where the data listener finds the WebSocket of a net socket. */
+export const SOCKET = Symbol('ws-controllers.socket');
+
+/** Close frames for connections evicted by the memory budget. */
+const EVICTION_CLOSE: Record<EvictionCause, { code: number; reason: string }> = {
+  message: CloseCodes.MEMORY_BUDGET_MESSAGE,
+  'send-buffer': CloseCodes.MEMORY_BUDGET_SEND,
+};
 
 /** Serves WebSockets with `ws` on Node's HTTP server. */
 export class NodeWsTransport implements Transport {
@@ -55,10 +73,17 @@ export class NodeWsTransport implements Transport {
 
   private readonly heartbeat: Heartbeat<NodeSocket>;
   private readonly pingGuard: PingGuard<NodeSocket>;
+  /** The write batcher of this transport's sockets. */
+  readonly batcher = new WriteBatcher();
+  /** The memory budget of this transport's sockets. */
+  readonly budget: MemoryBudget<NodeSocket>;
+  /** The ws fast paths in use (probed at `listen`; all off before). */
+  fastPaths: WsFastPaths = NO_FAST_PATHS;
 
   constructor(private readonly options: NodeWsTransportOptions) {
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs ?? 30_000);
     this.pingGuard = new PingGuard(options.maxPingsPer10s ?? 100);
+    this.budget = new MemoryBudget(options.memoryBudgetBytes ?? defaultMemoryBudget(), (socket, cause) => evict(socket, cause));
   }
 
   get port(): number {
@@ -71,7 +96,10 @@ export class NodeWsTransport implements Transport {
   }
 
   prepare(text: string): PreparedFrame {
-    return prepareTextFrame(text);
+    // Encoded and framed once by ws's own framer, for every recipient; the text alone when that is off.
+    if (!this.fastPaths.preframe) return { text };
+    const frame: NodePreparedFrame = { text, frame: frameText(text) };
+    return frame;
   }
 
   useSideRoutes(routes: SideRoutes): void {
@@ -80,16 +108,20 @@ export class NodeWsTransport implements Transport {
 
   async listen(engine: TransportEngine): Promise<void> {
     this.engine = engine;
+    this.fastPaths = await detectFastPaths((off) =>
+      this.options.logger.warn({ off }, 'ws internals changed: these fast paths are off (everything still works, slower)'),
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.maxPayload,
+      maxFragments: this.options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
       perMessageDeflate: this.options.perMessageDeflate ?? false,
       clientTracking: false,
       WebSocket: NodeSocket,
     });
     const server = this.options.server ?? createServer((req, res) => {
       if (this.sideRoutes && serveSideRoute(this.sideRoutes, req, res, this.options.logger)) return;
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', ConnectionRef: 'Upgrade' });
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
       res.end('Upgrade Required: this server speaks WebSocket\n');
     });
     this.ownsServer = this.options.server === undefined;
@@ -97,6 +129,7 @@ export class NodeWsTransport implements Transport {
     if (!this.ownsServer && this.sideRoutes) this.restoreRequests = interceptRequests(server, this.sideRoutes, this.options.logger);
     server.on('upgrade', this.upgradeListener);
     this.heartbeat.start();
+    this.budget.start();
     if (this.ownsServer) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -113,11 +146,14 @@ export class NodeWsTransport implements Transport {
     if (!engine) return;
     // A peer resetting mid-handshake must never crash the process.
     socket.on('error', this.upgradeErrorListener);
-    const problem = handshakeProblem(req);
-    if (problem) return writeRefusal(socket, 400, 'BAD_HANDSHAKE', problem);
+    const problem = handshakeProblem(req, { perMessageDeflate: this.options.perMessageDeflate });
     const handshake = toHandshake(req);
+    if (problem) return this.refuse(socket, handshake, 400, 'BAD_HANDSHAKE', problem);
     const side = this.sideRoutes?.upgrade(handshake);
     if (side) return this.openSide(req, socket, head, side);
+    if (!this.budget.admits()) {
+      return this.refuse(socket, handshake, 503, OVER_MEMORY_BUDGET, 'Server is over its memory budget; retry later', { 'Retry-After': '1' });
+    }
     engine.upgrade(handshake).then(
       (result) => {
         if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
@@ -126,7 +162,7 @@ export class NodeWsTransport implements Transport {
         let opened = false;
         this.wss!.handleUpgrade(req, socket, head, (ws) => {
           opened = true;
-          this.accept(ws as NodeSocket, connection);
+          this.accept(ws as NodeSocket, socket, connection);
         });
         // ws completes (or aborts) the handshake synchronously here; an aborted one never opens.
         if (!opened) engine.abandon(connection);
@@ -136,6 +172,12 @@ export class NodeWsTransport implements Transport {
         writeRefusal(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
       },
     );
+  }
+
+  // Refused here, before the engine decides: the engine still logs and counts it.
+  private refuse(socket: Duplex, handshake: Handshake, status: number, code: string, message: string, headers?: Record<string, string>): void {
+    this.engine?.refused(handshake, status, code, message);
+    writeRefusal(socket, status, code, message, headers);
   }
 
   // A side channel (e.g. the admin view) is not a controller client: the engine never sees it.
@@ -151,48 +193,33 @@ export class NodeWsTransport implements Transport {
     });
   }
 
-  private accept(ws: NodeSocket, connection: ConnectionRef): void {
+  private accept(ws: NodeSocket, raw: Duplex, connection: ConnectionRef): void {
     const engine = this.engine!;
-    const listeners = (this.listeners ??= this.socketListeners(engine));
+    const listeners = (this.listeners ??= socketListeners(engine, this.listenerContext()));
     ws.connection = connection;
+    ws.raw = raw as unknown as NodeSocket['raw'];
+    if (this.fastPaths.batch) ws.batcher = this.batcher;
     ws.on('message', listeners.message);
     ws.on('close', listeners.close);
     ws.on('pong', listeners.pong);
     if (this.pingGuard.enabled) ws.on('ping', listeners.ping);
     this.heartbeat.add(ws);
     ws.on('error', listeners.error);
+    if (this.budget.enabled) {
+      // After ws's own data listener: the receiver has parsed the chunk when this one runs.
+      (raw as Duplex & { [SOCKET]?: NodeSocket })[SOCKET] = ws;
+      raw.on('data', listeners.data);
+      this.budget.add(ws);
+    }
     engine.open(connection, ws);
   }
 
   private listeners?: SocketListeners;
 
-  // Listeners shared by every socket (`this` is the socket, which knows its connection): closures
-  // per socket would cost five functions and a context for each of 10,000 idle connections.
-  private socketListeners(engine: TransportEngine): SocketListeners {
-    const { heartbeat, pingGuard } = this;
-    const logger = this.options.logger;
-    return {
-      message(data, isBinary) {
-        (this as NodeSocket).received();
-        engine.message((this as NodeSocket).connection!, isBinary ? data : data.toString(), isBinary);
-      },
-      close(code, reason) {
-        heartbeat.delete(this as NodeSocket);
-        engine.closed((this as NodeSocket).connection!, code, reason.toString());
-      },
-      pong() {
-        heartbeat.alive(this as NodeSocket);
-      },
-      ping() {
-        if (!pingGuard.allow(this as NodeSocket)) this.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
-      },
-      error(err) {
-        logger.debug({ err, clientId: (this as NodeSocket).connection?.id }, 'socket error');
-      },
-    };
-
+  private listenerContext(): ListenerContext {
+    const { heartbeat, pingGuard, batcher, budget, fastPaths } = this;
+    return { heartbeat, pingGuard, batcher, budget, fastPaths, logger: this.options.logger, socketKey: SOCKET };
   }
-
 
   async close(): Promise<void> {
     const server = this.httpServer;
@@ -201,6 +228,7 @@ export class NodeWsTransport implements Transport {
     this.restoreRequests?.();
     this.sideRoutes?.close?.();
     this.heartbeat.stop();
+    this.budget.stop();
     this.wss?.close();
     if (this.ownsServer) {
       await new Promise<void>((resolve) => {
@@ -218,4 +246,13 @@ function toHandshake(req: IncomingMessage): Handshake {
   // fromEntries defines own properties, so a `__proto__` parameter cannot reach the prototype.
   const query = queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1)));
   return { path, query, headers: { ...req.headers }, remoteAddress: req.socket.remoteAddress ?? '' };
+}
+
+// A closed connection's memory is freed only once its socket is gone: close, then drop it at once
+// (an attacker never answers the closing handshake, and ws would wait 30 s for it).
+function evict(socket: NodeSocket, cause: EvictionCause): void {
+  const frame = EVICTION_CLOSE[cause];
+  socket.flush();
+  socket.close(frame.code, frame.reason);
+  socket.terminate();
 }

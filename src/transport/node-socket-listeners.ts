@@ -1,0 +1,82 @@
+/**
+ * @module transport/node-socket-listeners
+ * The per-socket listeners, shared by every socket of a transport (`ws` calls them with the socket
+ * as `this`, the net socket's data listener with the net socket): closures per socket would cost
+ * six functions and a context for each of 10,000 idle connections.
+ */
+import type { TransportEngine } from '../spi';
+import type { Heartbeat } from './heartbeat';
+import type { MemoryBudget } from './memory-budget';
+import type { NodeSocket } from './node-socket';
+import { PING_FLOOD_CLOSE, type PingGuard } from './ping-guard';
+import type { WriteBatcher } from './write-batcher';
+import { moreBuffered, receiverHeldBytes, type WsFastPaths } from './ws-internals';
+import type { Logger } from '../spi';
+import type WebSocket from 'ws';
+
+/** The listeners one transport attaches to each socket. */
+export interface SocketListeners {
+  message(this: WebSocket, data: Buffer, isBinary: boolean): void;
+  close(this: WebSocket, code: number, reason: Buffer): void;
+  pong(this: WebSocket): void;
+  ping(this: WebSocket): void;
+  error(this: WebSocket, err: Error): void;
+  /** On the net socket: accounts the bytes the socket holds after ws read a chunk. */
+  data(this: object, chunk: Buffer): void;
+}
+
+/** What the listeners need of their transport. */
+export interface ListenerContext {
+  readonly heartbeat: Heartbeat<NodeSocket>;
+  readonly pingGuard: PingGuard<NodeSocket>;
+  readonly batcher: WriteBatcher;
+  readonly budget: MemoryBudget<NodeSocket>;
+  readonly fastPaths: WsFastPaths;
+  readonly logger: Logger;
+  /** The symbol under which the net socket keeps its WebSocket. */
+  readonly socketKey: symbol;
+}
+
+/** Builds the listeners of one transport. */
+export function socketListeners(engine: TransportEngine, context: ListenerContext): SocketListeners {
+  const { heartbeat, pingGuard, batcher, budget, logger, socketKey } = context;
+  const { batch, receiverBytes } = context.fastPaths;
+  return {
+    message: batch
+      ? function (data, isBinary) {
+          const ws = this as NodeSocket;
+          batcher.frame(moreBuffered(ws));
+          ws.sawMessage = true;
+          engine.message(ws.connection!, isBinary ? data : data.toString(), isBinary);
+        }
+      : function (data, isBinary) {
+          const ws = this as NodeSocket;
+          ws.sawMessage = true;
+          engine.message(ws.connection!, isBinary ? data : data.toString(), isBinary);
+        },
+    close(code, reason) {
+      const ws = this as NodeSocket;
+      heartbeat.delete(ws);
+      budget.delete(ws);
+      engine.closed(ws.connection!, code, reason.toString());
+    },
+    pong() {
+      heartbeat.alive(this as NodeSocket);
+    },
+    ping() {
+      if (!pingGuard.allow(this as NodeSocket)) this.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
+    },
+    error(err) {
+      logger.debug({ err, clientId: (this as NodeSocket).connection?.id }, 'socket error');
+    },
+    data(chunk) {
+      const ws = (this as Record<symbol, NodeSocket | undefined>)[socketKey];
+      if (ws === undefined) return;
+      // Exact from the receiver when probed; else the bytes read since the last whole message
+      // (an undercount by at most the chunk a message ended in).
+      const held = receiverBytes ? receiverHeldBytes(ws) : ws.sawMessage ? 0 : ws.heldBytes + chunk.length;
+      ws.sawMessage = false;
+      budget.update(ws, held);
+    },
+  };
+}
