@@ -14,7 +14,9 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/sample-app/test'],
   testMatch: ['**/*.test.ts'],
   // The reliability suite is long (minutes): `npm run test:reliability` runs it (jest.reliability.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
+  // The consumer matrix (test/consumer) packs the package and has its own tools: `npm run test:consumer`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/', '<rootDir>/test/consumer/'],
+  modulePathIgnorePatterns: ['<rootDir>/test/consumer/node_modules/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^ws-controllers$': '<rootDir>/src/index.ts',
