@@ -35,7 +35,7 @@ export type {
 export type { EngineObserver as LifecycleObserver } from './extensions';
 export type { LogFn, Logger } from '../util/logger';
 export type { WsClient } from '../socket/ws-client';
-export { handshakeProblem, handshakeProblemOf } from './handshake-check';
+export { handshakeProblem, handshakeProblemOf, type HandshakeCheckOptions } from './handshake-check';
 export { handshakeFromRequest, refusalResponse, upgradeRequired } from './web-handshake';
 export { WebStandardSocket, type StandardSocketLike } from './web-standard-socket';
 export { CloseCodes, ABNORMAL_CLOSURE, NO_STATUS_RECEIVED, type CloseFrame } from '../protocol/close-codes';

@@ -96,6 +96,7 @@ async function checkReceiverBytes(ws: WebSocket, duplex: ProbeDuplex): Promise<s
   await feed(duplex, Buffer.concat([clientFrame('ab', false, 1), clientFrame('c', false, 0), clientFrame('d', false, 0)]));
   const receiver = fields(fields(ws)._receiver);
   const during = [receiver._messageLength, receiver._numFragments];
+  if (typeof receiver._bufferedBytes !== 'number') return '_receiver._bufferedBytes is not a number';
   let message: unknown;
   ws.once('message', (data: Buffer) => (message = data.toString()));
   await feed(duplex, clientFrame('e', true, 0));

@@ -1,3 +1,11 @@
+/**
+ * The Node transport's fast paths on the installed ws, pinned by counting: one frame built per
+ * broadcast and written to every member as is, and one write per socket for a burst read in one
+ * chunk. Under WS_CONTROLLERS_NO_WS_INTERNALS=1 the same tests pin the fallback (one frame and one
+ * write per message), so a fast path that silently stops fails here either way.
+ */
+import { Socket } from 'node:net';
+import WebSocket from 'ws';
 import { bootstrap, ConnectedClient, Module, OnConnect, OnMessage, Payload, RoomService, WebSocketController, inject, type WsApp, type WsClient } from 'ws-controllers';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf, type TestSocket } from '../support/ws-test-client';
@@ -103,5 +111,92 @@ test('a burst of broadcasts reaches every member once per message, in order', as
   for (const member of members) {
     await member.waitFor((m) => m.event === 'tick' && m.payload === 7);
     expect(member.received.filter((m) => m.event === 'tick').map((m) => m.payload)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  }
+});
+
+// ---- counting ------------------------------------------------------------------------------------
+
+const internalsOff = process.env.WS_CONTROLLERS_NO_WS_INTERNALS === '1';
+
+interface SenderClass {
+  frame(...args: unknown[]): unknown;
+  prototype: { sendFrame(list: unknown, cb?: unknown): void };
+}
+const Sender = (WebSocket as unknown as { Sender: SenderClass }).Sender;
+
+const isServerSide = (sender: unknown): boolean => Boolean((sender as { _socket?: { _server?: unknown } })._socket?._server);
+
+type WriteMethod = (this: Socket, ...args: unknown[]) => unknown;
+
+/** Counts the writes handed to the kernel (`_write`/`_writev` calls) on the server's sockets while `run` runs. */
+async function serverWrites(run: () => Promise<void>): Promise<Map<Socket, number>> {
+  const counts = new Map<Socket, number>();
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', WriteMethod>;
+  const spies = (['_write', '_writev'] as const).map((name) => {
+    const original = proto[name];
+    return jest.spyOn(proto, name).mockImplementation(function (this: Socket, ...args: unknown[]) {
+      if ((this as unknown as { _server?: unknown })._server) counts.set(this, (counts.get(this) ?? 0) + 1);
+      return original.apply(this, args);
+    });
+  });
+  try {
+    await run();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return counts;
+}
+
+test('the 16 replies to a burst read in one chunk leave the server in one write', async () => {
+  const socket = await open('/echo');
+  await socket.request('echo', 'warm-up');
+  const counts = await serverWrites(async () => {
+    sendInOneChunk(socket, Array.from({ length: 16 }, (_, i) => ({ event: 'echo', payload: i, id: `b${i}` })));
+    await socket.waitFor((m) => m.id === 'b15');
+  });
+  expect([...counts.values()]).toEqual([internalsOff ? 16 : 1]);
+});
+
+test('8 broadcasts caused by one chunk reach each member in one write', async () => {
+  const members = await Promise.all(Array.from({ length: 4 }, () => open('/room')));
+  members[0]!.emit('publish', 'warm-up');
+  await Promise.all(members.map((m) => m.waitFor((r) => r.event === 'tick' && r.payload === 'warm-up')));
+  const counts = await serverWrites(async () => {
+    sendInOneChunk(members[0]!, Array.from({ length: 8 }, (_, i) => ({ event: 'publish', payload: i })));
+    await Promise.all(members.map((m) => m.waitFor((r) => r.event === 'tick' && r.payload === 7)));
+  });
+  expect(counts.size).toBe(4);
+  expect([...counts.values()]).toEqual(Array(4).fill(internalsOff ? 8 : 1));
+});
+
+test('a lone message is not held back: its reply is written before the next frame arrives', async () => {
+  const socket = await open('/echo');
+  const counts = await serverWrites(async () => {
+    await socket.request('echo', 'one');
+  });
+  expect([...counts.values()]).toEqual([1]);
+});
+
+test('a broadcast to 5 members is framed once and the same frame is written to each', async () => {
+  const members = await Promise.all(Array.from({ length: 5 }, () => open('/room')));
+  const frame = jest.spyOn(Sender, 'frame');
+  const sendFrame = jest.spyOn(Sender.prototype, 'sendFrame');
+  try {
+    members[0]!.emit('publish', 'fan-out');
+    await Promise.all(members.map((m) => m.waitFor((r) => r.event === 'tick' && r.payload === 'fan-out')));
+    // Only the server's frames: its senders write to accepted sockets, and it never masks.
+    const lists = sendFrame.mock.contexts.flatMap((sender, i) => (isServerSide(sender) ? [sendFrame.mock.calls[i]![0]] : []));
+    const framed = frame.mock.calls.filter((call) => !(call[1] as { mask?: boolean }).mask).length;
+    expect(lists).toHaveLength(5);
+    if (internalsOff) {
+      expect(framed).toBe(5);
+      expect(new Set(lists).size).toBe(5);
+    } else {
+      expect(framed).toBe(1);
+      expect(new Set(lists).size).toBe(1); // one array object: the bytes were built once
+    }
+  } finally {
+    frame.mockRestore();
+    sendFrame.mockRestore();
   }
 });
