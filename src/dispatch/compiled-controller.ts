@@ -48,6 +48,8 @@ export interface CompiledController extends ControllerInfo {
   readonly connectHooks: readonly CompiledHook[];
   readonly disconnectHooks: readonly CompiledHook[];
   readonly rawHook?: CompiledHook | undefined;
+  /** The payload limits its message handlers enforce (`undefined`: none); the engine's parse scans large frames with them. */
+  readonly payloadLimits: PayloadLimits | undefined;
   /** Sends a handler's failure to the client (after `@OnError` saw it, and logging if unexpected). */
   fail(client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined): void;
   /** Reports a failure that cannot go to the client (disconnect hooks). */
@@ -70,7 +72,8 @@ export function compileController(
   let errorHook: CompiledHook | undefined;
   const logger = settings.logger;
   const onError = settings.onError;
-  const checkPayload = compilePayloadLimits(settings.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS);
+  const payloadLimits = settings.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS;
+  const checkPayload = compilePayloadLimits(payloadLimits);
 
   const controller: CompiledController = {
     type,
@@ -80,6 +83,7 @@ export function compileController(
     options: meta.controller.options,
     classMetadata: meta,
     messages,
+    payloadLimits: checkPayload === undefined ? undefined : payloadLimits,
     connectHooks,
     disconnectHooks,
     get rawHook() {

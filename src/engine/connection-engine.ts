@@ -147,7 +147,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   message(connection: EngineConnection, data: string | Uint8Array, isBinary: boolean): void {
     const controller = connection.controller;
     if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
-    const envelope = parseEnvelope(data);
+    const envelope = parseEnvelope(data, controller.payloadLimits);
     if (envelope === undefined) return this.raw(connection, controller, data, false);
     const tap = this.settings.onEnvelope;
     if (tap !== undefined) tap(connection, envelope);

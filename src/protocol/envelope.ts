@@ -3,6 +3,7 @@
  * The server's wire codec: `{"event", "payload"?, "id"?}` in, replies, pushes and errors out.
  */
 import { parse as secureParse, type ParseOptions } from 'secure-json-parse';
+import { scanStructure, type ScanResult, type StructureLimits } from './structure-scan';
 import { BuiltInEvents, type Envelope, type WireError } from './wire';
 
 export type { Envelope, WireError };
@@ -31,12 +32,31 @@ function dropConstructorKeys(root: object): void {
   }
 }
 
+// Below this length JSON.parse is cheap whatever the shape, and the walk after it checks the limits.
+const SCAN_MIN_LENGTH = 16 * 1024;
+
+function validId(id: unknown): id is string | number | undefined {
+  return id === undefined || typeof id === 'string' || typeof id === 'number';
+}
+
+// A large frame over a limit is never parsed: its payload becomes the marker the handler path answers.
+function overLimit(scan: ScanResult): Envelope | undefined {
+  const { event, id } = scan;
+  if (typeof event !== 'string' || !validId(id)) return undefined;
+  return id === undefined ? { event, payload: scan.overLimit } : { event, payload: scan.overLimit, id };
+}
+
 /**
  * Parses a text frame; returns `undefined` when it is not an envelope
  * (not JSON, not an object, no string `event`, or an `id` that is neither string nor number).
  * Keys named `__proto__` or `constructor`, however spelled, are dropped at every depth.
+ * With `limits`, a large frame that breaks one is not parsed: its payload is a `PayloadOverLimit`.
  */
-export function parseEnvelope(text: string): Envelope | undefined {
+export function parseEnvelope(text: string, limits?: StructureLimits): Envelope | undefined {
+  if (limits !== undefined && text.length >= SCAN_MIN_LENGTH) {
+    const scan = scanStructure(text, limits);
+    if (scan !== undefined) return overLimit(scan);
+  }
   let value: unknown;
   try {
     if (!mayHide('__proto__', text) && !mayHide('constructor', text)) {
@@ -53,9 +73,7 @@ export function parseEnvelope(text: string): Envelope | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const envelope = value as Envelope;
   if (typeof envelope.event !== 'string') return undefined;
-  const id = envelope.id;
-  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return undefined;
-  return envelope;
+  return validId(envelope.id) ? envelope : undefined;
 }
 
 /** The start of every frame about `event`: `{"event":"<event>"`. */

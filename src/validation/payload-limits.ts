@@ -2,29 +2,21 @@
  * @module validation/payload-limits
  * Structural limits of a message payload (nesting depth, keys per object, array length), checked
  * with one walk before any parameter is resolved, so no transformation or validation ever sees a
- * payload whose shape alone would make it expensive. A primitive payload costs nothing.
+ * payload whose shape alone would make it expensive. A primitive payload costs nothing. Large frames
+ * are scanned before they are even parsed (protocol/structure-scan).
  */
 import { ErrorCodes, WsException } from '../errors/ws-exception';
+import { PayloadOverLimit, type LimitName, type StructureLimits } from '../protocol/structure-scan';
 import type { ValidationDetail } from './validation-details';
 
-/** The three limits; `Infinity` turns one off. */
-export interface PayloadLimits {
-  /** Levels of objects and arrays; the payload itself is level 1. */
-  maxDepth: number;
-  /** Keys of any one object. */
-  maxKeys: number;
-  /** Items of any one array. */
-  maxArrayLength: number;
-}
+/** The three limits (`maxDepth`: levels of objects and arrays, the payload itself is level 1); `Infinity` turns one off. */
+export type PayloadLimits = StructureLimits;
 
 /** 32 levels, 1,000 keys per object, 10,000 items per array. */
 export const DEFAULT_PAYLOAD_LIMITS: Readonly<PayloadLimits> = Object.freeze({ maxDepth: 32, maxKeys: 1000, maxArrayLength: 10_000 });
 
 /** Throws `PAYLOAD_TOO_COMPLEX` when a payload breaks a limit; returns otherwise. */
 export type PayloadLimitCheck = (payload: unknown) => void;
-
-/** The option that was exceeded (also the constraint name in the error details). */
-type LimitName = 'maxPayloadDepth' | 'maxPayloadKeys' | 'maxArrayLength';
 
 interface Violation {
   limit: LimitName;
@@ -92,6 +84,8 @@ export function compilePayloadLimits(limits: PayloadLimits): PayloadLimitCheck |
 
   return (payload) => {
     if (payload === null || typeof payload !== 'object') return;
+    // Large frames over a limit were caught by the text scan, before JSON.parse (see parseEnvelope).
+    if (payload instanceof PayloadOverLimit) throw payloadTooComplex(payload.limit, payload.path, limits);
     const violation = walk(payload, 1);
     if (violation !== undefined) throw payloadTooComplex(violation.limit, violation.path.reverse().join('.'), limits);
   };

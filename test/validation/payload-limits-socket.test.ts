@@ -71,6 +71,19 @@ test('a typed payload with too many keys answers PAYLOAD_TOO_COMPLEX with its id
   expect(calls).toEqual([]);
 });
 
+test('a large frame over a limit gets the same answer, found by the scan before parsing', async () => {
+  const client = await start();
+  const reply = await client.request('item', keys(60_000));
+  expect(reply.payload).toEqual({
+    code: 'PAYLOAD_TOO_COMPLEX',
+    message: 'Payload too complex',
+    event: 'item',
+    details: [{ property: '', constraints: { maxPayloadKeys: 'payload has more than 1000 keys' } }],
+  });
+  expect(reply.id).toBe(1);
+  expect(calls).toEqual([]);
+});
+
 test('an untyped payload is held to the same limits at every depth', async () => {
   const client = await start();
   let deep: unknown = 'x';
