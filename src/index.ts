@@ -58,6 +58,7 @@ export type {
 } from './pipeline/types';
 export type { FactoryResolve } from './metadata/types';
 export type { MetricsOptions, HealthOptions, AdminOptions, MetricsRegistry } from './observability/options';
+export type { TracingOptions, TracerProviderLike, ClientTraceContext } from './tracing/options';
 export { ADMIN_DISCONNECT } from './observability/admin/admin-view';
 export type { AdminSnapshot } from './observability/admin/admin-snapshot';
 export type { SideRoutes, SideRequest, SideResponse, SideChannel, SideRefusal } from './spi/transport';

@@ -17,6 +17,7 @@ import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
 import { RoomService } from '../rooms/room-service';
 import { NodeWsTransport } from '../transport/node-ws-transport';
+import { createTracing } from '../tracing/tracing';
 import type { Transport } from '../spi/transport';
 import { resolveLogger } from './logger';
 import { resolveOptions, type BootstrapOptions } from './options';
@@ -29,14 +30,18 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const settings = resolveOptions(options);
   const logger = resolveLogger(settings.logger);
   const observability = createObservability(settings, logger);
+  const tracing = createTracing(settings.tracing, logger);
   const graph = collectModuleGraph(module);
 
   const container = createAppContainer();
   const adapter = settings.adapter ?? new InMemoryAdapter();
-  const hub = new Hub(observability?.adapterView(adapter) ?? adapter, logger, settings.maxBufferedBytes);
+  // Cross-node spans only with an adapter of the user's (the default one never leaves the process).
+  const traceCluster = tracing !== undefined && settings.adapter !== undefined ? tracing : undefined;
+  const cluster = traceCluster?.adapterView(adapter) ?? adapter;
+  const hub = new Hub(observability?.adapterView(cluster) ?? cluster, logger, settings.maxBufferedBytes);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
-  const steps = [...(settings.steps ?? [])];
+  const steps = [...(settings.steps ?? []), ...(tracing ? [tracing.steps] : [])];
   const pipeline = new RequestPipeline(container, { ...settings, steps }, logger);
   for (const provider of graph.providers) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
   // Overrides come last: tsyringe resolves a token to its latest registration.
@@ -44,8 +49,15 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
 
   const hardening = createHardening(settings);
   // Hardening wraps last (outermost) and gates first: limits and origin run before any user code.
-  // Metrics wrap outermost of all, so they count and time every message a handler was called for.
-  const enhancers = [pipeline.enhancer, ...(settings.enhancers ?? []), ...hardening.enhancers, ...(observability?.enhancers ?? [])];
+  // Metrics wrap outermost but for tracing, so they count and time every message a handler was called for;
+  // the message span is outermost of all.
+  const enhancers = [
+    pipeline.enhancer,
+    ...(settings.enhancers ?? []),
+    ...hardening.enhancers,
+    ...(observability?.enhancers ?? []),
+    ...(tracing ? [tracing.enhancer] : []),
+  ];
   const routes = new RouteTable<CompiledController>();
   for (const type of graph.controllers) {
     const meta = readClassMetadata(type);
@@ -65,9 +77,17 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
 
   const engine = new ConnectionEngine(routes, hub, logger, {
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
-    gates: [...hardening.gates, ...(settings.gates ?? []), pipeline.gate],
-    observers: [...hardening.observers, ...(settings.observers ?? []), pipeline.observer, ...(observability?.observers ?? [])],
+    // The upgrade span starts in the first gate, so it covers the others and @OnConnect.
+    gates: [...(tracing ? [tracing.gate] : []), ...hardening.gates, ...(settings.gates ?? []), pipeline.gate],
+    observers: [
+      ...hardening.observers,
+      ...(settings.observers ?? []),
+      pipeline.observer,
+      ...(observability?.observers ?? []),
+      ...(tracing ? [tracing.observer] : []),
+    ],
     onError: observability?.onError,
+    onEnvelope: tracing?.onEnvelope,
     inFlight: hardening.inFlight,
   });
   const transport: Transport =
@@ -88,7 +108,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const publish = transport.publish?.bind(transport);
   if (publish) hub.usePublisher(publish);
   observability?.attach({ hub, engine, transport, adapter, routes: graph.controllers.map((c) => readClassMetadata(c)?.controller?.path ?? '/') });
-  await adapter.init(hub);
+  await adapter.init(traceCluster?.hostView(hub) ?? hub);
   await transport.listen(engine, { port: settings.port, host: settings.host, maxPayload: settings.maxPayload, logger, server: settings.server });
 
   const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs, logger);

@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '../rooms/hub';
 import type { EngineObserver, InvokerEnhancer, StepEnhancer, UpgradeGate } from '../spi/extensions';
 import type { AdminOptions, HealthOptions, MetricsOptions } from '../observability/options';
+import type { TracingOptions } from '../tracing/options';
 import type { PerMessageDeflateOptions } from '../transport/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
@@ -65,6 +66,12 @@ export interface BootstrapOptions {
   metrics?: boolean | MetricsOptions | undefined;
   /** `/healthz` and `/readyz` on the app's HTTP server: `true`, or other paths. @default off */
   health?: boolean | HealthOptions | undefined;
+  /**
+   * OpenTelemetry spans for upgrades, messages (with their guards, validation and handler) and cross-node
+   * deliveries (needs `@opentelemetry/api`). `false` turns it off, `true` or settings turn it on.
+   * @default on when `@opentelemetry/api` is installed and a tracer provider is registered globally before `bootstrap()`; off otherwise
+   */
+  tracing?: boolean | TracingOptions | undefined;
   /** The live admin page, protected by a token: `{ path: '/admin', token }`. @default off */
   admin?: AdminOptions | undefined;
   /** Providers registered after the module's own, so they replace them (used by `createTestingApp`). */
