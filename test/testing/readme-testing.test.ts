@@ -8,7 +8,8 @@ jest.setTimeout(120_000);
 
 /** The ```ts blocks of a docs page, keyed by the file name on their first line (`// name.ts`). */
 function sectionFiles(page: string): Record<string, string> {
-  const section = readFileSync(join(REPO, page), 'utf8');
+  // The runner recipes at the end are run by the consumer matrix (test/consumer/recipes.test.ts).
+  const section = readFileSync(join(REPO, page), 'utf8').split('\n## Runner set-up\n')[0] ?? '';
   const files: Record<string, string> = {};
   for (const [, code] of section.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const name = /^\/\/ ([\w.-]+\.ts)\n/.exec(code ?? '')?.[1];

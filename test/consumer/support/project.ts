@@ -48,7 +48,7 @@ export function writeProject(name: string, files: Record<string, string>, tools:
 
 /** The code blocks of one language after a heading of a Markdown file of the repository. */
 export function codeBlocks(file: string, heading: string, lang: string): string[] {
-  const text = readFileSync(join(REPO, file), 'utf8');
+  const text = `\n${readFileSync(join(REPO, file), 'utf8')}`;
   const start = text.indexOf(`\n${heading}\n`);
   if (start < 0) throw new Error(`${file} has no '${heading}' heading`);
   const level = /^#+/.exec(heading)?.[0] ?? '##';
