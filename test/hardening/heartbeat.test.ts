@@ -20,10 +20,14 @@ test('a peer that does not answer pings is terminated and @OnDisconnect runs wit
 });
 
 test('a peer that answers pings stays connected across many heartbeats', async () => {
-  app = await bootstrap(HardenedModule, { ...testOptions, heartbeatIntervalMs: 20 });
+  // 100 ms leaves a loaded machine time to pong; a close before the fifth ping fails at once.
+  app = await bootstrap(HardenedModule, { ...testOptions, heartbeatIntervalMs: 100 });
   const client = await connect(urlOf(app.port, '/h'));
   let pings = 0;
-  await new Promise<void>((resolve) => client.ws.on('ping', () => ++pings === 5 && resolve()));
+  await new Promise<void>((resolve, reject) => {
+    client.ws.on('ping', () => ++pings === 5 && resolve());
+    client.ws.once('close', (code: number) => reject(new Error(`closed with ${code} after ${pings} pings`)));
+  });
   expect(client.ws.readyState).toBe(client.ws.OPEN);
   expect((await client.request('echo', 'still here')).payload).toBe('still here');
   await client.close();
