@@ -38,7 +38,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   // Cross-node spans only with an adapter of the user's (the default one never leaves the process).
   const traceCluster = tracing !== undefined && settings.adapter !== undefined ? tracing : undefined;
   const cluster = traceCluster?.adapterView(adapter) ?? adapter;
-  const hub = new Hub(observability?.adapterView(cluster) ?? cluster, logger, settings.maxBufferedBytes);
+  const hub = new Hub(observability?.adapterView(cluster) ?? cluster, logger, settings.maxBufferedBytes, settings.maxRoomsPerClient);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
   const steps = [...(settings.steps ?? []), ...(tracing ? [tracing.steps] : [])];
@@ -71,6 +71,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
       enhancers,
       steps,
       onError: observability?.onError,
+      strayFrames: pipeline.strayFrames,
+      clientRoomsTimeoutMs: settings.handshakeTimeoutMs,
     });
     routes.add(meta.controller.path, compiled, (existing) => existing.name);
   }

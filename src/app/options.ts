@@ -9,13 +9,14 @@ import type { Adapter } from '../adapter/adapter';
 import type { Transport } from '../spi/transport';
 import type { Provider } from '../metadata/types';
 import type { Logger } from './logger';
-import { DEFAULT_MAX_BUFFERED_BYTES } from '../rooms/hub';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_ROOMS_PER_CLIENT } from '../rooms/hub';
 import type { EngineObserver, InvokerEnhancer, StepEnhancer, UpgradeGate } from '../spi/extensions';
 import type { AdminOptions, HealthOptions, MetricsOptions } from '../observability/options';
 import type { TracingOptions } from '../tracing/options';
 import type { PerMessageDeflateOptions } from '../transport/deflate';
 import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
+import type { ConnectionRateLimit } from '../hardening/connection-rate';
 import { DEFAULT_PAYLOAD_LIMITS } from '../validation/payload-limits';
 import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 
@@ -48,7 +49,15 @@ export interface BootstrapOptions {
   adapter?: Adapter | undefined;
   /** A client with more bytes than this queued is closed with 1013. @default 8388608 (8 MiB) */
   maxBufferedBytes?: number | undefined;
-  /** An `@OnConnect` still running after this many ms refuses the upgrade with 503. @default 10000 */
+  /**
+   * Most rooms one client may be in. A join past it (`join-room`, `client.join`, `rooms.join`) fails
+   * with `ROOM_LIMIT`; joining a room it is already in is not a new room. @default 100
+   */
+  maxRoomsPerClient?: number | undefined;
+  /**
+   * An `@OnConnect` still running after this many ms refuses the upgrade with 503. It also bounds a
+   * `clientRooms` function: a join still waiting on it answers `HANDLER_TIMEOUT`. @default 10000
+   */
   handshakeTimeoutMs?: number | undefined;
   /** How long `close()` waits for clients to finish their closing handshake before dropping them. @default 5000 */
   closeTimeoutMs?: number | undefined;
@@ -100,6 +109,12 @@ export interface BootstrapOptions {
   maxConnections?: number | undefined;
   /** Connections per remote address; more are refused with 429. @default Infinity */
   maxConnectionsPerIp?: number | undefined;
+  /**
+   * New connections per remote address: a token bucket of `points` upgrades refilled over `perMs`;
+   * past it upgrades get 429 `CONNECTION_RATE_LIMITED` (so a client closed for flooding cannot
+   * reconnect for a fresh rate-limit bucket). Behind a proxy every client shares its address. @default off
+   */
+  connectionRateLimit?: ConnectionRateLimit | undefined;
   /** A handler still running after this many ms answers `HANDLER_TIMEOUT` (a number, or per handler). @default none */
   handlerTimeoutMs?: HandlerTimeout | undefined;
   /** Guards run for every controller: at each upgrade and before each message handler (classes, instances or functions). */
@@ -123,6 +138,7 @@ export interface ResolvedOptions extends BootstrapOptions {
   maxPayloadKeys: number;
   maxArrayLength: number;
   maxBufferedBytes: number;
+  maxRoomsPerClient: number;
   handshakeTimeoutMs: number;
   closeTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -139,6 +155,7 @@ export function resolveOptions(options: BootstrapOptions = {}): ResolvedOptions 
     maxPayloadKeys: options.maxPayloadKeys ?? DEFAULT_PAYLOAD_LIMITS.maxKeys,
     maxArrayLength: options.maxArrayLength ?? DEFAULT_PAYLOAD_LIMITS.maxArrayLength,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    maxRoomsPerClient: options.maxRoomsPerClient ?? DEFAULT_MAX_ROOMS_PER_CLIENT,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,

@@ -4,7 +4,7 @@
  * the event map, lifecycle hooks and the error path. Nothing here reads metadata per message.
  */
 import type { ValidatorOptions } from 'class-validator';
-import type { ErrorTap, HandlerDescriptor, HandlerStep, InvokerEnhancer, StepEnhancer, StepFn } from '../spi/extensions';
+import type { ErrorTap, FrameCheck, FrameLimiter, HandlerDescriptor, HandlerStep, InvokerEnhancer, StepEnhancer, StepFn } from '../spi/extensions';
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
 import type { Logger } from '../util/logger';
 import { getParamTypes } from '../metadata/reflection';
@@ -15,6 +15,8 @@ import { buildInvoker, isThenable, type Invoker } from './invoker';
 import { MessageHandler } from './message-handler';
 import { compileResolvers } from './param-resolvers';
 import { compilePayloadLimits, DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from '../validation/payload-limits';
+import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
+import { clientRoomHandlers } from './client-rooms';
 
 /** A lifecycle hook (connect, disconnect, raw, error), ready to run. */
 export interface CompiledHook {
@@ -34,6 +36,10 @@ export interface CompileSettings {
   /** Wrappers of the steps inside each call (validation, the method; guards are the pipeline's). */
   steps?: readonly StepEnhancer[] | undefined;
   onError?: ErrorTap | undefined;
+  /** Limits for frames that reach no handler (the request pipeline's app-wide and controller rate limits). */
+  strayFrames?: FrameLimiter | undefined;
+  /** How long a `clientRooms` function may take to answer. @default 10000 */
+  clientRoomsTimeoutMs?: number | undefined;
 }
 
 /** A controller ready to serve its path. */
@@ -50,6 +56,8 @@ export interface CompiledController extends ControllerInfo {
   readonly rawHook?: CompiledHook | undefined;
   /** The payload limits its message handlers enforce (`undefined`: none); the engine's parse scans large frames with them. */
   readonly payloadLimits: PayloadLimits | undefined;
+  /** Counts a frame that reaches no handler against the limits, when any applies (see `FrameCheck`). */
+  readonly checkStray?: FrameCheck | undefined;
   /** Sends a handler's failure to the client (after `@OnError` saw it, and logging if unexpected). */
   fail(client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined): void;
   /** Reports a failure that cannot go to the client (disconnect hooks). */
@@ -70,6 +78,8 @@ export function compileController(
   const disconnectHooks: CompiledHook[] = [];
   let rawHook: CompiledHook | undefined;
   let errorHook: CompiledHook | undefined;
+  // Known once the controller exists (the limiter is built from it).
+  const stray: { check?: FrameCheck } = {};
   const logger = settings.logger;
   const onError = settings.onError;
   const payloadLimits = settings.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS;
@@ -88,6 +98,9 @@ export function compileController(
     disconnectHooks,
     get rawHook() {
       return rawHook;
+    },
+    get checkStray() {
+      return stray.check;
     },
     fail(client, error, event, id) {
       notifyErrorHook(client, error, event);
@@ -140,11 +153,14 @@ export function compileController(
         return resolve(c, p, h);
       };
     }
-    for (const enhance of settings.enhancers ?? []) invoke = enhance(descriptor, invoke);
+    invoke = enhance(descriptor, invoke);
     const hook: CompiledHook = { methodName, invoke };
     switch (handler.kind) {
       case 'message': {
         const event = handler.event as string;
+        if (event.length > MAX_EVENT_NAME_LENGTH) {
+          throw new Error(`${type.name}.${methodName} handles an event name longer than ${MAX_EVENT_NAME_LENGTH} characters`);
+        }
         if (messages.has(event)) {
           throw new Error(`${type.name} handles the event '${event}' twice (${messages.get(event)?.methodName} and ${methodName})`);
         }
@@ -167,5 +183,19 @@ export function compileController(
         break;
     }
   }
+  // The built-in room messages, unless the controller handles those events itself.
+  const timeoutMs = settings.clientRoomsTimeoutMs ?? 10_000;
+  for (const builtIn of clientRoomHandlers(type, instance, meta, meta.controller.options, timeoutMs)) {
+    const { descriptor, payloadOf } = builtIn;
+    const event = descriptor.event as string;
+    if (messages.has(event)) continue;
+    messages.set(event, new MessageHandler(event, descriptor.methodName, enhance(descriptor, builtIn.invoke), controller.fail, payloadOf));
+  }
+  stray.check = settings.strayFrames?.(controller);
   return controller;
+
+  function enhance(descriptor: HandlerDescriptor, invoke: Invoker): Invoker {
+    for (const enhancer of settings.enhancers ?? []) invoke = enhancer(descriptor, invoke);
+    return invoke;
+  }
 }

@@ -4,7 +4,7 @@
  * returned a plain value), or route the failure to the controller's error path.
  */
 import type { ConnectionHandle } from '../spi/handles';
-import { encodeReply, eventPrefix } from '../protocol/envelope';
+import { encodeReply, eventPrefix, type Envelope } from '../protocol/envelope';
 import { isThenable, type Invoker } from './invoker';
 
 /** Where failures of a handler go (the controller's `@OnError`, mapping, logging, sending). */
@@ -22,6 +22,8 @@ export class MessageHandler {
     readonly methodName: string,
     private readonly invoke: Invoker,
     private readonly fail: FailureSink,
+    /** Where the payload is read from, when not `envelope.payload` (the built-in room messages). */
+    readonly payloadOf?: (envelope: Envelope) => unknown,
   ) {
     this.prefix = eventPrefix(event);
   }

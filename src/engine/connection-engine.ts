@@ -8,7 +8,9 @@ import { CloseCodes } from '../protocol/close-codes';
 import type { Logger } from '../util/logger';
 import { Connection } from '../connections/connection';
 import type { CompiledController } from '../dispatch/compiled-controller';
-import { encodeError, encodeReply, eventPrefix, parseEnvelope, type Envelope, type WireError } from '../protocol/envelope';
+import { encodeError, parseEnvelope, type WireError } from '../protocol/envelope';
+import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
+import { boundText } from '../util/bounded-text';
 import { isThenable } from '../dispatch/invoker';
 import { RawMessageData } from '../protocol/raw-message';
 import type { RouteTable } from '../discovery/route-table';
@@ -42,9 +44,6 @@ export interface EngineSettings {
 
 /** Close code and reason sent to every client when the app closes. */
 export const SHUTDOWN_CLOSE = CloseCodes.SHUTDOWN;
-
-const JOIN_ROOM = 'join-room';
-const LEFT_ROOM = 'left-room';
 
 function refusal(status: number, code: string, message: string): UpgradeResult {
   return { accepted: false, status, code, message };
@@ -151,12 +150,37 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     if (envelope === undefined) return this.raw(connection, controller, data, false);
     const tap = this.settings.onEnvelope;
     if (tap !== undefined) tap(connection, envelope);
-    const handler = controller.messages.get(envelope.event);
-    if (handler !== undefined) return handler.run(connection, envelope.payload, envelope.id);
-    if (controller.options.clientRooms && (envelope.event === JOIN_ROOM || envelope.event === LEFT_ROOM)) {
-      return void this.clientRoom(connection, controller, envelope);
+    const event = envelope.event;
+    const handler = controller.messages.get(event);
+    if (handler !== undefined) {
+      const payloadOf = handler.payloadOf;
+      return handler.run(connection, payloadOf === undefined ? envelope.payload : payloadOf(envelope), envelope.id);
     }
-    this.sendError(connection, { code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${envelope.event}'`, event: envelope.event }, envelope.id);
+    // No handler has a name this long (compileController refuses them): not worth echoing, nor quoting.
+    if (event.length > MAX_EVENT_NAME_LENGTH) {
+      return this.stray(connection, controller, { code: ErrorCodes.BAD_MESSAGE, message: `Event names are at most ${MAX_EVENT_NAME_LENGTH} characters` }, envelope.id);
+    }
+    this.stray(connection, controller, { code: ErrorCodes.UNKNOWN_EVENT, message: `Unknown event '${boundText(event)}'`, event }, envelope.id);
+  }
+
+  /**
+   * Answers a frame no handler takes, after counting it against the app-wide and controller rate
+   * limits (when there are any): a refused one is answered `RATE_LIMITED` only when it carries an id
+   * (a request waits for it); others are dropped, so a flood costs no reply per frame.
+   */
+  private stray(connection: EngineConnection, controller: CompiledController, wire: WireError, id: string | number | undefined): void {
+    const check = controller.checkStray;
+    if (check !== undefined) {
+      let allowed: boolean;
+      try {
+        allowed = check(connection);
+      } catch (error) {
+        if (id !== undefined) controller.fail(connection, error, wire.event, id);
+        return;
+      }
+      if (!allowed) return;
+    }
+    this.sendError(connection, wire, id);
   }
 
   private sendError(connection: EngineConnection, wire: WireError, id?: string | number): void {
@@ -169,7 +193,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     const hook = controller.rawHook;
     if (hook === undefined) {
       const message = isBinary ? 'Binary messages are not accepted here' : 'Expected a JSON envelope {"event": string, "payload"?: any, "id"?: string | number}';
-      this.sendError(connection, { code: ErrorCodes.BAD_MESSAGE, message });
+      this.stray(connection, controller, { code: ErrorCodes.BAD_MESSAGE, message }, undefined);
       return;
     }
     const reply = (value: unknown): void => {
@@ -182,29 +206,6 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       else reply(result);
     } catch (error) {
       controller.fail(connection, error, undefined, undefined);
-    }
-  }
-
-  private async clientRoom(connection: EngineConnection, controller: CompiledController, envelope: Envelope): Promise<void> {
-    const event = envelope.event;
-    try {
-      const room = roomOf(envelope);
-      if (room === undefined) {
-        throw new WsException(ErrorCodes.VALIDATION_FAILED, 'Payload validation failed', {
-          details: [{ property: 'room', constraints: { isNotEmpty: 'room must be a non-empty string' } }],
-        });
-      }
-      if (event === JOIN_ROOM) {
-        const policy = controller.options.clientRooms;
-        const allowed = typeof policy === 'function' ? await policy(connection as never, room) : policy === true;
-        if (!allowed) throw new WsException(ErrorCodes.FORBIDDEN, `Not allowed to join room '${room}'`);
-        await connection.join(room);
-      } else {
-        await connection.leave(room);
-      }
-      connection.sendText(encodeReply(eventPrefix(event), [...connection.rooms], envelope.id));
-    } catch (error) {
-      controller.fail(connection, error, event, envelope.id);
     }
   }
 
@@ -263,10 +264,4 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       this.logger.warn({ running: this.disconnecting.size }, '@OnDisconnect handlers still running at the shutdown deadline');
     }
   }
-}
-
-function roomOf(envelope: Envelope): string | undefined {
-  const candidates = [envelope.room, envelope.payload, (envelope.payload as { room?: unknown } | null | undefined)?.room];
-  for (const candidate of candidates) if (typeof candidate === 'string' && candidate.length > 0) return candidate;
-  return undefined;
 }

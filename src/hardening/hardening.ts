@@ -6,6 +6,7 @@
 import type { InvokerEnhancer } from '../spi/extensions';
 import type { EngineObserver, UpgradeGate } from '../spi/extensions';
 import { ConnectionLimits } from './connection-limits';
+import { ConnectionRate, type ConnectionRateLimit } from './connection-rate';
 import { handlerTimeoutEnhancer, type HandlerTimeout } from './handler-timeout';
 import { InFlightTracker } from './in-flight';
 import { createOriginGate, type OriginPolicy } from './origin-gate';
@@ -17,6 +18,7 @@ export interface HardeningSettings {
   maxConnections?: number | undefined;
   maxConnectionsPerIp?: number | undefined;
   handlerTimeoutMs?: HandlerTimeout | undefined;
+  connectionRateLimit?: ConnectionRateLimit | undefined;
 }
 
 /** The seams hardening plugs into. */
@@ -36,6 +38,8 @@ export interface Hardening {
 export function createHardening(settings: HardeningSettings): Hardening {
   const gates: UpgradeGate[] = [];
   const observers: EngineObserver[] = [];
+  // First of all: every upgrade from an address counts, whatever the later gates decide.
+  if (settings.connectionRateLimit) gates.push(new ConnectionRate(settings.connectionRateLimit).gate);
   const origin = createOriginGate(settings.allowedOrigins, settings.requireOrigin === true);
   if (origin) gates.push(origin);
   const maxConnections = settings.maxConnections ?? Infinity;

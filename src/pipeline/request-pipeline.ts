@@ -10,14 +10,14 @@ import type { HandlerDescriptor, InvokerEnhancer } from '../spi/extensions';
 import type { ConnectionHandle } from '../spi/handles';
 import type { Invoker, StepEnhancer, StepFn } from '../spi/extensions';
 import { isThenable } from '../util/thenable';
-import type { EngineObserver, UpgradeGate } from '../spi/extensions';
+import type { EngineObserver, FrameLimiter, UpgradeGate } from '../spi/extensions';
 import type { ClassMetadata } from '../metadata/types';
 import { PIPELINE_EXTRAS } from '../metadata/pipeline-extras';
 import { buildChain, runGuards, type Stages } from './chain';
 import { ConnectionScopes } from './connection-scope';
 import { ExecutionContext, type HandlerRef } from './execution-context';
 import { resolveFilter } from './filters';
-import { RateLimiter } from './rate-limit';
+import { enforceLimits, RateLimiter } from './rate-limit';
 import { PipelineResolver } from './resolve';
 import type { CanActivate, FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from './types';
 
@@ -74,6 +74,17 @@ export class RequestPipeline {
     return this.scopes.active ? checked.catch((error: unknown) => this.disposeRefused(connection, error)) : checked;
   };
 
+  /**
+   * Counts frames that reach no handler (malformed, binary without a raw handler, unknown events)
+   * against the app-wide and controller buckets, the ones every message of the controller takes from;
+   * nothing is built for a controller without such a limit.
+   */
+  readonly strayFrames: FrameLimiter = (controller) => {
+    const limiters = [...this.global.limiters, ...this.forController(controller.type, controller.classMetadata).limiters];
+    if (limiters.length === 0) return undefined;
+    return (connection) => enforceLimits(limiters, connection);
+  };
+
   /** Disposes connection scopes of controllers without `@OnDisconnect` (the others dispose after it). */
   readonly observer: EngineObserver = {
     closed: (connection) => {
@@ -88,7 +99,7 @@ export class RequestPipeline {
     const ref: HandlerRef = {
       controller: descriptor.controller,
       method: descriptor.methodName,
-      handler: (descriptor.controller.prototype as Record<string, Function>)[descriptor.methodName],
+      handler: descriptor.handler ?? (descriptor.controller.prototype as Record<string, Function>)[descriptor.methodName],
       kind: descriptor.kind,
       event: descriptor.event,
     };

@@ -34,7 +34,15 @@ export const ErrorCodes = {
   HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
   /** A payload broke `maxPayloadDepth`, `maxPayloadKeys` or `maxArrayLength` (checked before validation). */
   PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
+  /** A join would put a client in more than `maxRoomsPerClient` rooms. */
+  ROOM_LIMIT: 'ROOM_LIMIT',
 } as const;
+
+/** Longest event name accepted (in UTF-16 code units); a longer one is `BAD_MESSAGE`. */
+export const MAX_EVENT_NAME_LENGTH = 256;
+
+/** Longest room name a client may ask for in `join-room` / `left-room`; a longer one is `VALIDATION_FAILED`. */
+export const MAX_ROOM_NAME_LENGTH = 256;
 
 /** Event names the protocol reserves. */
 export const BuiltInEvents = {

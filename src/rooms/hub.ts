@@ -8,12 +8,16 @@ import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
 import type { Connection, ConnectionHub, SendTap } from '../connections/connection';
 import type { PreparedFrame } from '../spi/transport';
 import type { Logger } from '../util/logger';
+import { ErrorCodes, WsException } from '../errors/ws-exception';
 
 /** Where a hub gets one-for-many frames from (the transport). */
 export type FramePreparer = (text: string) => PreparedFrame;
 
 /** Default slow-consumer limit: 8 MiB queued on one socket. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Default most rooms one client may be in at a time. */
+export const DEFAULT_MAX_ROOMS_PER_CLIENT = 100;
 
 /** Node-local connections and rooms; implements both the connection and the adapter side. */
 export class Hub implements ConnectionHub, AdapterHost {
@@ -31,6 +35,8 @@ export class Hub implements ConnectionHub, AdapterHost {
     /** The app's logger (adapters log through it). */
     readonly logger: Logger,
     readonly maxBufferedBytes: number = DEFAULT_MAX_BUFFERED_BYTES,
+    /** Joins past it are refused with `ROOM_LIMIT`, from clients and from server code alike. */
+    readonly maxRoomsPerClient: number = DEFAULT_MAX_ROOMS_PER_CLIENT,
   ) {}
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -67,6 +73,13 @@ export class Hub implements ConnectionHub, AdapterHost {
   async join(connection: Connection, room: string): Promise<void> {
     assertRoom(room);
     if (connection.rooms.has(room)) return;
+    // Memberships are memory on every node and lines in every room list: a client's count is bounded.
+    if (connection.rooms.size >= this.maxRoomsPerClient) {
+      throw new WsException(ErrorCodes.ROOM_LIMIT, `A client may be in at most ${this.maxRoomsPerClient} rooms`, {
+        status: 429,
+        details: { maxRoomsPerClient: this.maxRoomsPerClient },
+      });
+    }
     connection.addRoom(room);
     let members = this.roomMembers.get(room);
     if (!members) {

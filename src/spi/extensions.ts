@@ -49,6 +49,8 @@ export interface HandlerDescriptor {
   readonly controller: Function;
   readonly instance: object;
   readonly methodName: string;
+  /** The function called, when it is not the controller's method `methodName` (the built-in `join-room` / `left-room`). */
+  readonly handler?: Function;
   readonly kind: HandlerKind;
   readonly event?: string | undefined;
   readonly metadata: HandlerMetadata;
@@ -57,6 +59,16 @@ export interface HandlerDescriptor {
 
 /** Wraps a compiled call (guards, middleware, interceptors...). Returns it unchanged when it adds nothing. */
 export type InvokerEnhancer = (descriptor: HandlerDescriptor, invoke: Invoker) => Invoker;
+
+/**
+ * Counts one frame that reaches no handler (malformed, binary without `@OnRawMessage`, unknown event)
+ * against its connection's limits: `true` lets it be answered as usual, `false` drops it without a
+ * reply (its client is being closed for flooding), a thrown `WsException` (`RATE_LIMITED`) refuses it.
+ */
+export type FrameCheck = (connection: ConnectionHandle) => boolean;
+
+/** Builds, once per controller, the check for frames that reach no handler; `undefined` when no limit applies. */
+export type FrameLimiter = (controller: ControllerInfo) => FrameCheck | undefined;
 
 /** Sees every error as it goes to a client (metrics, admin view). */
 export type ErrorTap = (client: ConnectionHandle, wire: WireError, error: unknown) => void;

@@ -23,6 +23,8 @@ export type {
   EngineObserver,
   EnvelopeTap,
   ErrorTap,
+  FrameCheck,
+  FrameLimiter,
   HandlerDescriptor,
   HandlerStep,
   HookInput,
