@@ -2,28 +2,37 @@
  * @module redis/cluster-queries
  * Lookups answered by every live node from its own state (members, ids, count, where a client is),
  * asked over pub/sub with replies on the asker's own channel, and the node notices (hello, bye,
- * gone) that keep each node's view of its live peers current between heartbeats.
+ * gone) that keep each node's view of its live peers current between heartbeats. An emitter asks
+ * (`locate`, marked as not coming from a node) and follows the notices, but answers nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { AdapterHost } from '../adapter/adapter';
-import { ClusterUnavailableError } from './errors';
+import { ClusterUnavailableError, ProtocolVersionError } from './errors';
 import type { RedisKeys } from './keys';
-import type { NodeRegistry } from './node-registry';
+import type { NodeRegistry, RegistrySelf } from './node-registry';
 import type { ResolvedRedisOptions } from './options';
 import type { PendingRequests } from './pending-requests';
 import { withTimeout, type RedisDriver } from './redis-driver';
-import type { QueryKind, ReplyMessage, RequestMessage } from './wire';
+import {
+  REDIS_PROTOCOL_VERSION,
+  versionOf,
+  type QueryKind,
+  type ReplyMessage,
+  type RequestMessage,
+} from './wire';
 
 /** Cluster-wide lookups and node notices of one node. */
 export class ClusterQueries {
   constructor(
     private readonly driver: RedisDriver,
     private readonly keys: RedisKeys,
-    private readonly host: AdapterHost,
+    private readonly self: RegistrySelf,
     private readonly options: ResolvedRedisOptions,
     private readonly pending: PendingRequests,
     private readonly registry: NodeRegistry,
     private readonly warn: (kind: string, message: string, error?: unknown) => void,
+    /** A packet in another protocol version arrived (logged loudly by the owner). */
+    private readonly mismatch: (error: ProtocolVersionError) => void,
   ) {}
 
   /** The node a client is on, asking every live node; undefined when none has it. */
@@ -50,7 +59,15 @@ export class ClusterQueries {
     if (!this.driver.ready) throw new ClusterUnavailableError(kind);
     const id = randomBytes(9).toString('base64url');
     const replies = this.pending.gather(id, peers, timeoutMs, stop);
-    const request: RequestMessage = { t: 'query', k: kind, r: id, f: this.host.nodeId, a: arg };
+    const request: RequestMessage = {
+      t: 'query',
+      k: kind,
+      r: id,
+      f: this.self.id,
+      a: arg,
+      w: REDIS_PROTOCOL_VERSION,
+    };
+    if (this.self.host === undefined) request.o = 1;
     try {
       await withTimeout(
         this.driver.command(['PUBLISH', this.keys.requestChannel, JSON.stringify(request)]),
@@ -65,9 +82,23 @@ export class ClusterQueries {
     return replies;
   }
 
-  /** Handles a message of the request channel sent by another node. */
+  /** Handles a message of the request channel sent by another node (or an emitter). */
   onRequest(request: RequestMessage): void {
-    const { registry, host } = this;
+    const { registry, self } = this;
+    const version = versionOf(request);
+    if (version !== REDIS_PROTOCOL_VERSION) {
+      this.mismatch(
+        new ProtocolVersionError(
+          REDIS_PROTOCOL_VERSION,
+          version,
+          String(request.f),
+          `A ${String(request.t)} was ignored`,
+        ),
+      );
+      // A query is answered with nothing (and this version), so its asker neither waits nor misreads.
+      if (request.t === 'query' && self.host !== undefined) this.reply(request, null);
+      return;
+    }
     switch (request.t) {
       case 'hello':
         registry.peers.add(request.f);
@@ -78,23 +109,38 @@ export class ClusterQueries {
         return;
       case 'gone':
         for (const node of request.n) {
-          if (node === host.nodeId)
+          if (node === self.id)
             registry.invalidate(); // purged while paused: register again
           else if (registry.peers.delete(node)) this.pending.nodeGone(node);
         }
         return;
-      case 'query': {
-        registry.peers.add(request.f);
-        const reply: ReplyMessage = { r: request.r, f: host.nodeId, v: this.answer(request.k, request.a) };
-        this.driver
-          .command(['PUBLISH', this.keys.replyChannel(request.f), JSON.stringify(reply)])
-          .catch((error: unknown) => this.warn('reply', 'Redis PUBLISH of a reply failed', error));
-      }
+      case 'query':
+        if (request.o !== 1) registry.peers.add(request.f);
+        if (self.host !== undefined) this.reply(request, this.answer(self.host, request.k, request.a));
     }
   }
 
-  private answer(kind: QueryKind, arg: string | undefined): unknown {
-    const { host } = this;
+  private reply(request: { r: string; f: string }, value: unknown): void {
+    const reply: ReplyMessage = { r: request.r, f: this.self.id, v: value, w: REDIS_PROTOCOL_VERSION };
+    this.driver
+      .command(['PUBLISH', this.keys.replyChannel(request.f), JSON.stringify(reply)])
+      .catch((error: unknown) => this.warn('reply', 'Redis PUBLISH of a reply failed', error));
+  }
+
+  /** Handles a reply on this node's reply channel. */
+  onReply(reply: ReplyMessage): void {
+    const version = versionOf(reply);
+    if (version !== REDIS_PROTOCOL_VERSION) {
+      this.mismatch(
+        new ProtocolVersionError(REDIS_PROTOCOL_VERSION, version, String(reply.f), 'A reply was ignored'),
+      );
+      this.pending.reply(reply.r, reply.f, undefined); // nothing more will come from it
+      return;
+    }
+    this.pending.reply(reply.r, reply.f, reply.v);
+  }
+
+  private answer(host: AdapterHost, kind: QueryKind, arg: string | undefined): unknown {
     switch (kind) {
       case 'members':
         return host.localMembers(arg ?? '');
@@ -111,7 +157,11 @@ export class ClusterQueries {
   notice(message: RequestMessage): void {
     if (!this.driver.ready) return;
     this.driver
-      .command(['PUBLISH', this.keys.requestChannel, JSON.stringify(message)])
+      .command([
+        'PUBLISH',
+        this.keys.requestChannel,
+        JSON.stringify({ ...message, w: REDIS_PROTOCOL_VERSION }),
+      ])
       .catch((error: unknown) => this.warn('notice', 'Redis PUBLISH failed', error));
   }
 }

@@ -1,24 +1,42 @@
 /**
  * @module redis/inbox-commands
- * Both ends of a command to a client on another node. The sender appends it to the owner's inbox
- * stream (retried across a Redis blip; `NOMKSTREAM`, so a purged node's inbox is never recreated)
- * and waits for the ack in its own inbox. The owner runs each command once (a retried append is
- * recognised by its request id), drops commands whose sender already gave up, and acks.
+ * Both ends of a command to a client on another node. The sender (a node or an emitter) appends it
+ * to the owner's inbox stream (retried across a Redis blip; `NOMKSTREAM`, so a purged node's inbox
+ * is never recreated) and waits for the ack in its own inbox. The owner runs each command once (a
+ * retried append is recognised by its request id), drops commands whose sender already gave up, and
+ * acks. A command or ack in another protocol version is never run or trusted: the owner acks it
+ * with its own version and the sender fails with a `ProtocolVersionError`.
  */
 import { randomBytes } from 'node:crypto';
 import type { AdapterHost } from '../adapter/adapter';
+import { ClusterUnavailableError, ProtocolVersionError } from './errors';
 import type { EntryFields } from './inbox-reader';
 import type { RedisKeys } from './keys';
+import type { RegistrySelf } from './node-registry';
 import type { ResolvedRedisOptions } from './options';
 import type { PendingRequests } from './pending-requests';
 import { delay, withTimeout, type RedisDriver } from './redis-driver';
-import { parseJson, type InboxMessage } from './wire';
+import { parseJson, REDIS_PROTOCOL_VERSION, versionOf, type InboxMessage } from './wire';
 
 const RECENT_LIMIT = 10_000;
 const RUNNING = Symbol('running');
 
 /** A command without the fields the sender fills in. */
-export type CommandBody = Omit<InboxMessage, 'r' | 'f' | 'x' | 'b' | 'v'>;
+export type CommandBody = Omit<InboxMessage, 'r' | 'f' | 'x' | 'b' | 'v' | 'w'>;
+
+/** What the commands need besides the connection (an emitter has no host: it runs none). */
+export interface InboxContext {
+  readonly self: RegistrySelf;
+  readonly options: ResolvedRedisOptions;
+  readonly pending: PendingRequests;
+  /** Finds the node of a client the routing hash does not know (asks every live node). */
+  locate(clientId: string, deadline: number): Promise<string | undefined>;
+  /** True while other nodes may still be re-registering (after Redis came back). */
+  settling(): boolean;
+  onError(what: string, error: unknown): void;
+  /** A packet in another protocol version arrived (logged loudly by the owner). */
+  mismatch(error: ProtocolVersionError): void;
+}
 
 /** Sends commands to other nodes' clients and runs the ones addressed to this node. */
 export class InboxCommands {
@@ -28,23 +46,22 @@ export class InboxCommands {
   constructor(
     private readonly driver: RedisDriver,
     private readonly keys: RedisKeys,
-    private readonly host: AdapterHost,
-    private readonly options: ResolvedRedisOptions,
-    private readonly pending: PendingRequests,
-    /** Finds the node of a client the routing hash does not know (asks every live node). */
-    private readonly locate: (clientId: string, deadline: number) => Promise<string | undefined>,
-    /** True while other nodes may still be re-registering (after Redis came back). */
-    private readonly settling: () => boolean,
-    private readonly onError: (what: string, error: unknown) => void,
+    private readonly context: InboxContext,
   ) {}
 
-  /** Runs a command on the client's node; its result, or undefined when unknown or timed out. */
+  /**
+   * Runs a command on the client's node; its result, or undefined when unknown or timed out.
+   * Rejects with `ClusterUnavailableError` when Redis stayed unreachable until the timeout, and with
+   * `ProtocolVersionError` when the client's node speaks another protocol version.
+   */
   async call(body: CommandBody, data?: string | Uint8Array): Promise<unknown> {
-    const deadline = Date.now() + this.options.requestTimeoutMs;
+    const { options, pending, self } = this.context;
+    const deadline = Date.now() + options.requestTimeoutMs;
     const message: InboxMessage = {
       ...body,
       r: randomBytes(9).toString('base64url'),
-      f: this.host.nodeId,
+      f: self.id,
+      w: REDIS_PROTOCOL_VERSION,
       x: deadline,
     };
     let text: string | undefined;
@@ -54,17 +71,45 @@ export class InboxCommands {
       text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
     }
     const fields = ['m', JSON.stringify(message), ...(text === undefined ? [] : ['d', text])];
-    const answer = this.pending.single(message.r, this.options.requestTimeoutMs);
-    if (!(await this.append(body.c as string, fields, deadline))) this.pending.cancel(message.r);
-    return answer;
+    const answer = pending.single(message.r, options.requestTimeoutMs);
+    try {
+      if (!(await this.append(body.t, body.c as string, fields, deadline))) pending.cancel(message.r);
+    } catch (error) {
+      pending.cancel(message.r);
+      throw error;
+    }
+    const value = await answer;
+    if (value instanceof ProtocolVersionError) throw value;
+    return value;
   }
 
   /** Handles one entry of this node's inbox. */
   async handle(fields: EntryFields): Promise<void> {
     const message = parseJson<InboxMessage>(fields.m ?? '');
     if (!message || typeof message.r !== 'string') return;
+    const version = versionOf(message);
     if (message.t === 'ack') {
-      this.pending.reply(message.r, message.f, message.v);
+      if (version === REDIS_PROTOCOL_VERSION) this.context.pending.reply(message.r, message.f, message.v);
+      else {
+        const error = new ProtocolVersionError(
+          REDIS_PROTOCOL_VERSION,
+          version,
+          String(message.f),
+          'A command was not run',
+        );
+        this.context.pending.reply(message.r, message.f, error);
+      }
+      return;
+    }
+    if (version !== REDIS_PROTOCOL_VERSION) {
+      const error = new ProtocolVersionError(
+        REDIS_PROTOCOL_VERSION,
+        version,
+        String(message.f),
+        `A ${String(message.t)} command was not run`,
+      );
+      this.context.mismatch(error);
+      this.ack(message, null); // with this version: its sender learns why at once
       return;
     }
     if (this.recent.has(message.r)) {
@@ -78,7 +123,7 @@ export class InboxCommands {
     try {
       value = await this.execute(message, fields.d);
     } catch (error) {
-      this.onError(`inbox ${message.t}`, error);
+      this.context.onError(`inbox ${message.t}`, error);
       value = false;
     }
     this.remember(message.r, value);
@@ -86,64 +131,74 @@ export class InboxCommands {
   }
 
   private async execute(message: InboxMessage, data: string | undefined): Promise<unknown> {
+    const host: AdapterHost | undefined = this.context.self.host;
+    if (host === undefined) return false; // an emitter holds no clients
     const clientId = message.c ?? '';
     switch (message.t) {
       case 'send':
-        return this.host.sendLocal(
-          clientId,
-          message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''),
-        );
+        return host.sendLocal(clientId, message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''));
       case 'disconnect':
-        return this.host.disconnectLocal(clientId, message.code, message.reason);
+        return host.disconnectLocal(clientId, message.code, message.reason);
       case 'join':
-        return this.host.joinLocal(clientId, message.room ?? '');
+        return host.joinLocal(clientId, message.room ?? '');
       case 'leave':
-        return this.host.leaveLocal(clientId, message.room ?? '');
+        return host.leaveLocal(clientId, message.room ?? '');
       case 'rooms':
-        return this.host.localRoomsOf(clientId) ?? null;
+        return host.localRoomsOf(clientId) ?? null;
       default:
         return false;
     }
   }
 
-  // Appends to the owner's inbox; true once appended. Retries on connection errors, and while the
-  // owner or its inbox is missing just after Redis came back (re-registration), until the deadline.
-  private async append(clientId: string, fields: string[], deadline: number): Promise<boolean> {
-    const { keys, driver } = this;
+  // Appends to the owner's inbox; true once appended, false when the client is unknown. Retries on
+  // connection errors, and while the owner or its inbox is missing just after Redis came back
+  // (re-registration), until the deadline; throws when Redis was unreachable up to it.
+  private async append(kind: string, clientId: string, fields: string[], deadline: number): Promise<boolean> {
+    const { keys, driver, context } = this;
+    let failed = false;
     for (;;) {
       const left = deadline - Date.now();
-      if (left <= 0) return false;
-      if (!driver.ready && !(await driver.waitReady(left))) return false;
+      if (left <= 0) {
+        if (failed) throw unreachable(kind, context.options.requestTimeoutMs);
+        return false;
+      }
+      if (!driver.ready && !(await driver.waitReady(left)))
+        throw unreachable(kind, context.options.requestTimeoutMs);
       try {
         const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as
           string | null;
-        if (known === this.host.nodeId) return false; // a stale entry: the client already left this node
-        const owner = known ?? (await this.locate(clientId, deadline));
-        if (owner === undefined && !this.settling()) return false;
+        if (known === context.self.id) return false; // a stale entry: the client already left this node
+        const owner = known ?? (await context.locate(clientId, deadline));
+        failed = false;
+        if (owner === undefined && !context.settling()) return false;
         if (owner !== undefined) {
-          const cap = String(this.options.inboxMaxLength);
+          const cap = String(context.options.inboxMaxLength);
           const args = ['XADD', keys.inbox(owner), 'NOMKSTREAM', 'MAXLEN', '~', cap, '*', ...fields];
-          if ((await withTimeout(driver.command(args), left, 'XADD')) !== null) return true;
+          if ((await withTimeout(driver.command(args), Math.max(1, deadline - Date.now()), 'XADD')) !== null)
+            return true;
         }
       } catch (error) {
-        this.onError('send to another node', error);
+        failed = true;
+        context.onError('send to another node', error);
       }
       await delay(Math.min(100, deadline - Date.now()));
     }
   }
 
   private ack(message: InboxMessage, value: unknown): void {
-    const fields = ['m', JSON.stringify({ t: 'ack', r: message.r, f: this.host.nodeId, v: value })];
-    const deadline = message.x ?? Date.now() + this.options.requestTimeoutMs;
+    const { self, options } = this.context;
+    const ack: InboxMessage = { t: 'ack', r: message.r, f: self.id, w: REDIS_PROTOCOL_VERSION, v: value };
+    const deadline = typeof message.x === 'number' ? message.x : Date.now() + options.requestTimeoutMs;
     const args = [
       'XADD',
-      this.keys.inbox(message.f),
+      this.keys.inbox(String(message.f)),
       'NOMKSTREAM',
       'MAXLEN',
       '~',
-      String(this.options.inboxMaxLength),
+      String(options.inboxMaxLength),
       '*',
-      ...fields,
+      'm',
+      JSON.stringify(ack),
     ];
     const attempt = async (): Promise<void> => {
       while (Date.now() < deadline) {
@@ -157,7 +212,7 @@ export class InboxCommands {
         }
       }
     };
-    attempt().catch((error: unknown) => this.onError('ack', error));
+    attempt().catch((error: unknown) => this.context.onError('ack', error));
   }
 
   private remember(id: string, value: unknown): void {
@@ -165,4 +220,11 @@ export class InboxCommands {
     this.recent.set(id, value);
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
   }
+}
+
+function unreachable(kind: string, timeoutMs: number): ClusterUnavailableError {
+  return new ClusterUnavailableError(
+    kind,
+    `Redis could not be reached: the ${kind} command was not delivered within ${timeoutMs} ms`,
+  );
 }

@@ -25,8 +25,13 @@ export interface NodeRedisClient {
   disconnect?(): Promise<unknown>;
 }
 
-/** How the driver gets its connections: a URL it dials itself, or a user's client it duplicates. */
-export type NodeRedisSource = { url: string; maxQueuedCommands: number } | { client: NodeRedisClient };
+/**
+ * How the driver gets its connections: a URL it dials itself, or a user's client it duplicates;
+ * `owner` names who uses it in errors (default `RedisAdapter`).
+ */
+export type NodeRedisSource = ({ url: string; maxQueuedCommands: number } | { client: NodeRedisClient }) & {
+  owner?: string | undefined;
+};
 
 // Reconnect quickly (100 ms, doubling, at most 1 s apart) so a blip costs little.
 const reconnectStrategy = (retries: number): number => Math.min(100 * 2 ** Math.min(retries, 4), 1000);
@@ -42,8 +47,10 @@ export class NodeRedisDriver implements RedisDriver {
   private readonly waiters = new Set<{ blocking: boolean; done: (ok: boolean) => void }>();
   private readonly detach: Array<() => void> = [];
   private closed = false;
+  private readonly owner: string;
 
   constructor(source: NodeRedisSource) {
+    this.owner = source.owner ?? 'RedisAdapter';
     if ('client' in source) {
       const client = source.client as Partial<NodeRedisClient>;
       if (
@@ -52,7 +59,7 @@ export class NodeRedisDriver implements RedisDriver {
         !('isReady' in client)
       ) {
         throw new TypeError(
-          "RedisAdapter: `client` must be a node-redis client (createClient() from 'redis' v4.6+, v5 or v6); for another library implement `RedisDriver` and pass it as `driver`",
+          `${this.owner}: \`client\` must be a node-redis client (createClient() from 'redis' v4.6+, v5 or v6); for another library implement \`RedisDriver\` and pass it as \`driver\``,
         );
       }
       this.main = source.client;
@@ -95,7 +102,7 @@ export class NodeRedisDriver implements RedisDriver {
     } catch (error) {
       for (const promise of opening) promise.catch(() => {});
       await this.close();
-      throw new Error(`RedisAdapter could not reach Redis: ${(error as Error).message}`);
+      throw new Error(`${this.owner} could not reach Redis: ${(error as Error).message}`);
     }
   }
 

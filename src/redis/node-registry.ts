@@ -4,12 +4,14 @@
  * peers that cluster requests expect replies from, and the client-id -> node routing entries.
  * Registry writes never wait for Redis: while it is away they are skipped and the node's whole
  * registry is rewritten from local state once it is back (a "rebuild").
+ * An emitter (no host, no clients) uses the same registry for the live peers alone: its heartbeat
+ * keeps its inbox alive and lists the nodes, without ever registering it as one.
  */
 import type { AdapterHost } from '../adapter/adapter';
 import type { RedisKeys } from './keys';
 import type { ResolvedRedisOptions } from './options';
 import { withTimeout, type RedisDriver } from './redis-driver';
-import { HEARTBEAT_SCRIPT, REMOVE_NODE_SCRIPT } from './scripts';
+import { EMITTER_HEARTBEAT_SCRIPT, HEARTBEAT_SCRIPT, REMOVE_NODE_SCRIPT } from './scripts';
 
 const REBUILD_CHUNK = 500;
 
@@ -25,7 +27,13 @@ export interface RegistryEvents {
   failed(what: string, error: unknown): void;
 }
 
-/** Heartbeat, live peers and client routing entries of one node. */
+/** Who heartbeats: a node (with its local clients) or an emitter (no host: it is never a peer). */
+export interface RegistrySelf {
+  readonly id: string;
+  readonly host?: AdapterHost | undefined;
+}
+
+/** Heartbeat, live peers and client routing entries of one node (or the live peers of an emitter). */
 export class NodeRegistry {
   /** Live nodes other than this one. */
   peers = new Set<string>();
@@ -39,7 +47,7 @@ export class NodeRegistry {
   constructor(
     private readonly driver: RedisDriver,
     private readonly keys: RedisKeys,
-    private readonly host: AdapterHost,
+    private readonly self: RegistrySelf,
     private readonly options: ResolvedRedisOptions,
     private readonly events: RegistryEvents,
   ) {}
@@ -47,6 +55,12 @@ export class NodeRegistry {
   /** Registers this node now and heartbeats from then on; throws when the first heartbeat fails. */
   async start(): Promise<void> {
     await this.beat();
+    this.schedule();
+  }
+
+  /** Heartbeats from now on (without a first beat now). */
+  schedule(): void {
+    if (this.timer !== undefined) return;
     this.timer = setInterval(() => void this.tick(), this.options.heartbeatMs);
     this.timer.unref();
   }
@@ -57,9 +71,11 @@ export class NodeRegistry {
     this.timer = undefined;
   }
 
-  /** Removes this node and its entries from Redis (a graceful leave, after `stop`). */
+  /** Removes this node and its entries (an emitter: its inbox) from Redis (a graceful leave, after `stop`). */
   leave(): Promise<unknown> {
-    return this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', this.keys.prefix, this.host.nodeId, '0']);
+    const { keys, self } = this;
+    if (self.host === undefined) return this.driver.command(['DEL', keys.inbox(self.id)]);
+    return this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, self.id, '0']);
   }
 
   /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */
@@ -72,8 +88,8 @@ export class NodeRegistry {
   /** Records a local client (skipped while Redis is away; the rebuild restores it). */
   async add(clientId: string): Promise<void> {
     await this.write([
-      ['HSET', this.keys.clients, clientId, this.host.nodeId],
-      ['SADD', this.keys.nodeClients(this.host.nodeId), clientId],
+      ['HSET', this.keys.clients, clientId, this.self.id],
+      ['SADD', this.keys.nodeClients(this.self.id), clientId],
     ]);
   }
 
@@ -81,7 +97,7 @@ export class NodeRegistry {
   async remove(clientId: string): Promise<void> {
     await this.write([
       ['HDEL', this.keys.clients, clientId],
-      ['SREM', this.keys.nodeClients(this.host.nodeId), clientId],
+      ['SREM', this.keys.nodeClients(this.self.id), clientId],
     ]);
   }
 
@@ -104,14 +120,24 @@ export class NodeRegistry {
   }
 
   private async beat(): Promise<void> {
-    const { keys, host, options } = this;
+    const { keys, self, options } = this;
+    if (self.host === undefined) {
+      const args = [keys.prefix, self.id, String(options.staleAfterMs), String(options.nodeTimeoutMs)];
+      const reply = (await withTimeout(
+        this.driver.command(['EVAL', EMITTER_HEARTBEAT_SCRIPT, '0', ...args]),
+        options.requestTimeoutMs,
+        'heartbeat',
+      )) as [number, string[]];
+      this.setPeers(reply[1]);
+      return;
+    }
     const reply = (await withTimeout(
       this.driver.command([
         'EVAL',
         HEARTBEAT_SCRIPT,
         '0',
         keys.prefix,
-        host.nodeId,
+        self.id,
         String(options.staleAfterMs),
       ]),
       options.requestTimeoutMs,
@@ -122,28 +148,28 @@ export class NodeRegistry {
     if (dead.length > 0) this.events.purged(dead);
     if (fresh === 1 || this.dirty) {
       this.dirty = true; // stays set until the rebuild succeeded
-      await this.rebuild();
+      await this.rebuild(self.host);
       this.dirty = false;
       if (fresh === 1) this.events.announced();
     }
   }
 
   private setPeers(live: string[]): void {
-    const next = new Set(live.filter((id) => id !== this.host.nodeId));
+    const next = new Set(live.filter((id) => id !== this.self.id));
     for (const old of this.peers) if (!next.has(old)) this.events.peerGone(old);
     this.peers = next;
   }
 
   // Replaces this node's entries with its local clients. Every command is issued before any reply
   // is awaited, so registrations made meanwhile queue after them on the same connection.
-  private async rebuild(): Promise<void> {
-    const { keys, host } = this;
+  private async rebuild(host: AdapterHost): Promise<void> {
+    const { keys, self } = this;
     const ids = host.localIds();
-    const commands: string[][] = [['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, host.nodeId, '1']];
+    const commands: string[][] = [['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, self.id, '1']];
     for (let i = 0; i < ids.length; i += REBUILD_CHUNK) {
       const chunk = ids.slice(i, i + REBUILD_CHUNK);
-      commands.push(['HSET', keys.clients, ...chunk.flatMap((id) => [id, host.nodeId])]);
-      commands.push(['SADD', keys.nodeClients(host.nodeId), ...chunk]);
+      commands.push(['HSET', keys.clients, ...chunk.flatMap((id) => [id, self.id])]);
+      commands.push(['SADD', keys.nodeClients(self.id), ...chunk]);
     }
     await withTimeout(
       Promise.all(commands.map((args) => this.driver.command(args))),

@@ -1,6 +1,7 @@
 /**
  * @module redis/options
- * Options of `new RedisAdapter(...)`, with their defaults.
+ * Options of `new RedisAdapter(...)` (and of `createEmitter`, which speaks the same protocol), with
+ * their defaults.
  */
 import type { Logger } from '../util/logger';
 import type { NodeRedisClient } from './node-redis-driver';
@@ -50,16 +51,19 @@ export interface ResolvedRedisOptions {
 }
 
 /** Applies defaults and checks the timing options fit together. */
-export function resolveRedisOptions(options: RedisAdapterOptions): ResolvedRedisOptions {
+export function resolveRedisOptions(
+  options: RedisAdapterOptions,
+  owner = 'RedisAdapter',
+): ResolvedRedisOptions {
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? Math.min(5000, Math.floor(nodeTimeoutMs / 3));
   if (!(heartbeatMs > 0) || heartbeatMs >= nodeTimeoutMs) {
     throw new RangeError(
-      `RedisAdapter: heartbeatMs (${heartbeatMs}) must be positive and below nodeTimeoutMs (${nodeTimeoutMs})`,
+      `${owner}: heartbeatMs (${heartbeatMs}) must be positive and below nodeTimeoutMs (${nodeTimeoutMs})`,
     );
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
-  if (!(requestTimeoutMs > 0)) throw new RangeError('RedisAdapter: requestTimeoutMs must be positive');
+  if (!(requestTimeoutMs > 0)) throw new RangeError(`${owner}: requestTimeoutMs must be positive`);
   return {
     keyPrefix: options.keyPrefix ?? 'ws-controllers',
     requestTimeoutMs,

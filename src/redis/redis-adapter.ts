@@ -13,67 +13,28 @@
  * Local delivery never waits for any of it: the hub delivers locally before the adapter is called.
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
-import { silentLogger, type Logger } from '../app/logger';
-import { ClusterQueries } from './cluster-queries';
-import { InboxCommands } from './inbox-commands';
-import { InboxReader } from './inbox-reader';
-import { RedisKeys } from './keys';
-import { NodeRedisDriver } from './node-redis-driver';
-import { NodeRegistry } from './node-registry';
-import { resolveRedisOptions, type RedisAdapterOptions, type ResolvedRedisOptions } from './options';
-import { PendingRequests } from './pending-requests';
-import { withTimeout, type RedisDriver } from './redis-driver';
-import {
-  decodeBroadcast,
-  encodeBroadcast,
-  parseJson,
-  type QueryKind,
-  type ReplyMessage,
-  type RequestMessage,
-} from './wire';
+import { silentLogger } from '../app/logger';
+import { ClusterMember } from './cluster-member';
+import { ClusterUnavailableError, ProtocolVersionError } from './errors';
+import type { CommandBody } from './inbox-commands';
+import type { RedisAdapterOptions } from './options';
+import { encodeBroadcast, type QueryKind } from './wire';
 
-const WARN_EVERY_MS = 5000;
 /** `close()` without a timeout (`app.close()` passes what is left of its own). */
 const DEFAULT_CLOSE_MS = 2000;
-/** The most a close waits for Redis to confirm the leave. */
-const LEAVE_MAX_MS = 1000;
 
 /** The Redis scale-out adapter (`ws-controllers/redis`). */
 export class RedisAdapter implements Adapter {
-  private readonly options: ResolvedRedisOptions;
-  private readonly keys: RedisKeys;
-  private readonly driver: RedisDriver;
-  private readonly pending = new PendingRequests();
-  private logger: Logger = silentLogger;
+  private readonly member: ClusterMember;
   private host!: AdapterHost;
-  private registry!: NodeRegistry;
-  private commands!: InboxCommands;
-  private queries!: ClusterQueries;
-  private reader: InboxReader | undefined;
-  private closed = false;
-  private closing: Promise<void> | undefined;
-  private readonly lastWarned = new Map<string, number>();
 
   constructor(private readonly settings: RedisAdapterOptions = {}) {
-    this.options = resolveRedisOptions(settings);
-    this.keys = new RedisKeys(this.options.keyPrefix);
-    this.driver =
-      settings.driver ??
-      new NodeRedisDriver(
-        settings.client
-          ? { client: settings.client }
-          : {
-              url: settings.url ?? 'redis://127.0.0.1:6379',
-              maxQueuedCommands: this.options.maxQueuedCommands,
-            },
-      );
-    // Attached before anything can fail, so no connection error is ever unhandled.
-    this.driver.onError((error) => this.warn('connection', 'Redis connection error', error));
+    this.member = new ClusterMember(settings, 'RedisAdapter');
   }
 
   /** Requests waiting for other nodes (0 once traffic stops). */
   get pendingRequests(): number {
-    return this.pending.size;
+    return this.member.pending.size;
   }
 
   /** This node's id in the cluster (set by `init`). */
@@ -83,64 +44,28 @@ export class RedisAdapter implements Adapter {
 
   /** Whether Redis is reachable now (for readiness probes). */
   isConnected(): boolean {
-    return !this.closed && this.driver.ready;
+    return !this.member.closed && this.member.driver.ready;
   }
 
   async init(host: AdapterHost): Promise<void> {
     this.host = host;
-    this.logger =
+    const logger =
       this.settings.logger === false ? silentLogger : (this.settings.logger ?? host.logger ?? silentLogger);
-    const { keys, options } = this;
-    this.registry = new NodeRegistry(this.driver, keys, host, options, {
-      peerGone: (node) => this.pending.nodeGone(node),
-      announced: () => this.queries.notice({ t: 'hello', f: host.nodeId }),
-      purged: (nodes) => {
-        this.logger.warn({ nodes }, 'RedisAdapter purged nodes that stopped heartbeating');
-        this.queries.notice({ t: 'gone', f: host.nodeId, n: nodes });
-      },
-      failed: (what, error) => this.warn(what, `Redis ${what} failed`, error),
+    await this.member.start({
+      self: { id: host.nodeId, host },
+      logger,
+      onBroadcast: (packet) => host.deliverLocal(packet),
     });
-    const warn = (kind: string, message: string, error?: unknown): void => this.warn(kind, message, error);
-    this.queries = new ClusterQueries(this.driver, keys, host, options, this.pending, this.registry, warn);
-    this.commands = new InboxCommands(
-      this.driver,
-      keys,
-      host,
-      options,
-      this.pending,
-      (id, deadline) => this.queries.locate(id, deadline),
-      () => Date.now() < this.registry.settlingUntil,
-      (what, error) => this.warn(what, `RedisAdapter ${what} failed`, error),
-    );
-    await this.driver.connect(options.requestTimeoutMs);
-    try {
-      this.driver.onReady(() => this.registry.invalidate());
-      await this.driver.subscribe(
-        [keys.broadcastChannel, keys.requestChannel, keys.replyChannel(host.nodeId)],
-        (message, channel) => this.onMessage(message, channel),
-      );
-      await this.registry.start();
-    } catch (error) {
-      await this.driver.close();
-      throw error;
-    }
-    this.reader = new InboxReader(
-      this.driver,
-      keys.inbox(host.nodeId),
-      (fields) => this.commands.handle(fields),
-      (error) => this.warn('inbox', 'RedisAdapter inbox read failed', error),
-    );
-    this.reader.start();
   }
 
   // ---- registry ------------------------------------------------------------------------------
 
   clientConnected(clientId: string): Promise<void> {
-    return this.registry.add(clientId);
+    return this.member.registry.add(clientId);
   }
 
   clientDisconnected(clientId: string): Promise<void> {
-    return this.registry.remove(clientId);
+    return this.member.registry.remove(clientId);
   }
 
   // Memberships stay on the client's own node (lookups ask it), so nothing crosses Redis here.
@@ -152,32 +77,45 @@ export class RedisAdapter implements Adapter {
   // Fire and forget: the PUBLISH is issued now (so it stays ordered before any later command of
   // this node) but never awaited, so an emit never waits on Redis, even a frozen one.
   async publish(packet: BroadcastPacket): Promise<void> {
-    if (!this.driver.ready) {
-      this.warn('publish', 'Redis is unreachable: a broadcast reached local clients only');
+    const { member } = this;
+    if (!member.driver.ready) {
+      member.warn('publish', 'Redis is unreachable: a broadcast reached local clients only');
       return;
     }
     const message = encodeBroadcast(this.host.nodeId, packet);
-    this.driver
-      .command(['PUBLISH', this.keys.broadcastChannel, message])
+    member.driver
+      .command(['PUBLISH', member.keys.broadcastChannel, message])
       .catch((error: unknown) =>
-        this.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error),
+        member.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error),
       );
   }
 
   async sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean> {
-    return (await this.commands.call({ t: 'send', c: clientId }, data)) === true;
+    return (await this.call({ t: 'send', c: clientId }, data)) === true;
   }
 
   async disconnectRemote(clientId: string, code?: number, reason?: string): Promise<boolean> {
-    return (await this.commands.call({ t: 'disconnect', c: clientId, code, reason })) === true;
+    return (await this.call({ t: 'disconnect', c: clientId, code, reason })) === true;
   }
 
   async joinRemote(clientId: string, room: string): Promise<boolean> {
-    return (await this.commands.call({ t: 'join', c: clientId, room })) === true;
+    return (await this.call({ t: 'join', c: clientId, room })) === true;
   }
 
   async leaveRemote(clientId: string, room: string): Promise<boolean> {
-    return (await this.commands.call({ t: 'leave', c: clientId, room })) === true;
+    return (await this.call({ t: 'leave', c: clientId, room })) === true;
+  }
+
+  // A node answers "not delivered" (false) when Redis stays away or the client's node speaks another
+  // protocol version; the latter is logged at error level, never passed over in silence.
+  private async call(body: CommandBody, data?: string | Uint8Array): Promise<unknown> {
+    try {
+      return await this.member.commands.call(body, data);
+    } catch (error) {
+      if (error instanceof ProtocolVersionError) this.member.mismatch(error);
+      else if (!(error instanceof ClusterUnavailableError)) throw error;
+      return undefined;
+    }
   }
 
   // ---- lookups -------------------------------------------------------------------------------
@@ -189,7 +127,7 @@ export class RedisAdapter implements Adapter {
   async roomsOf(clientId: string): Promise<string[]> {
     const local = this.host.localRoomsOf(clientId);
     if (local) return local;
-    const rooms = await this.commands.call({ t: 'rooms', c: clientId });
+    const rooms = await this.call({ t: 'rooms', c: clientId });
     return Array.isArray(rooms) ? (rooms as string[]) : [];
   }
 
@@ -199,35 +137,16 @@ export class RedisAdapter implements Adapter {
 
   async count(path?: string): Promise<number> {
     let total = this.host.localIds(path).length;
-    for (const value of (await this.queries.query('count', path)).values())
+    for (const value of (await this.member.queries.query('count', path)).values())
       if (typeof value === 'number') total += value;
     return total;
   }
 
   private async gatherLists(kind: QueryKind, arg: string | undefined, local: string[]): Promise<string[]> {
     const all = [...local];
-    for (const value of (await this.queries.query(kind, arg)).values())
+    for (const value of (await this.member.queries.query(kind, arg)).values())
       if (Array.isArray(value)) all.push(...(value as string[]));
     return all;
-  }
-
-  // ---- incoming pub/sub ----------------------------------------------------------------------
-
-  private onMessage(message: string, channel: string): void {
-    try {
-      if (channel === this.keys.broadcastChannel) {
-        const decoded = decodeBroadcast(message);
-        if (decoded && decoded.nodeId !== this.host.nodeId) this.host.deliverLocal(decoded.packet);
-      } else if (channel === this.keys.requestChannel) {
-        const request = parseJson<RequestMessage>(message);
-        if (request && request.f !== this.host.nodeId) this.queries.onRequest(request);
-      } else {
-        const reply = parseJson<ReplyMessage>(message);
-        if (reply) this.pending.reply(reply.r, reply.f, reply.v);
-      }
-    } catch (error) {
-      this.warn('message', 'RedisAdapter could not handle a message from Redis', error);
-    }
   }
 
   // ---- shutdown ------------------------------------------------------------------------------
@@ -238,54 +157,6 @@ export class RedisAdapter implements Adapter {
    * or slow, the leave is given up (the others purge this node) and the connections are cut.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
-    this.closing ??= this.shutdown(Math.max(0, options.timeoutMs ?? DEFAULT_CLOSE_MS));
-    return this.closing;
-  }
-
-  private async shutdown(timeoutMs: number): Promise<void> {
-    this.closed = true;
-    const deadline = Date.now() + timeoutMs;
-    if (this.host !== undefined) {
-      await this.leave(Math.min(LEAVE_MAX_MS, timeoutMs / 2));
-      this.pending.settleAll();
-    }
-    const reading = this.reader?.stop();
-    try {
-      await this.driver.close();
-    } catch (error) {
-      this.warn('close', 'RedisAdapter could not close its Redis connections', error);
-    }
-    // The reader ends as soon as its blocked read fails on the closed connection.
-    if (reading) await withTimeout(reading, Math.max(1, deadline - Date.now()), 'inbox stop').catch(() => {});
-  }
-
-  // Issued back to back on the command connection, so once the `bye` is answered every command this
-  // node sent before it has been answered too (a broadcast from an @OnDisconnect hook included).
-  private async leave(timeoutMs: number): Promise<void> {
-    this.registry.stop();
-    if (!this.driver.ready || timeoutMs <= 0) return;
-    const bye = JSON.stringify({ t: 'bye', f: this.host.nodeId });
-    const removed = this.registry.leave();
-    const said = this.driver.command(['PUBLISH', this.keys.requestChannel, bye]);
-    try {
-      await withTimeout(Promise.all([removed, said]), timeoutMs, 'leave');
-    } catch (error) {
-      this.warn(
-        'close',
-        'RedisAdapter could not remove this node from Redis (the others will purge it)',
-        error,
-      );
-    }
-  }
-
-  // One warning per kind every few seconds (an outage would otherwise log on every operation).
-  private warn(kind: string, message: string, error?: unknown): void {
-    const now = Date.now();
-    if (now - (this.lastWarned.get(kind) ?? 0) < WARN_EVERY_MS) {
-      this.logger.debug({ err: error }, message);
-      return;
-    }
-    this.lastWarned.set(kind, now);
-    this.logger.warn({ err: error }, message);
+    return this.member.close(options.timeoutMs ?? DEFAULT_CLOSE_MS);
   }
 }

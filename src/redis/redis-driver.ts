@@ -14,7 +14,7 @@ export interface RedisDriver {
   readonly ready: boolean;
   /** True while the blocking connection is up. */
   readonly blockingReady: boolean;
-  /** Opens every connection; rejects when Redis cannot be reached within `timeoutMs`. */
+  /** Opens every connection; rejects when Redis cannot be reached within `timeoutMs` (Infinity: keeps trying). */
   connect(timeoutMs: number): Promise<void>;
   /** Sends one command on the shared command connection. */
   command(args: readonly string[]): Promise<RedisReply>;
@@ -32,8 +32,9 @@ export interface RedisDriver {
   close(): Promise<void>;
 }
 
-/** Resolves with the promise's value, or rejects after `ms` (the promise keeps a handler). */
+/** Resolves with the promise's value, or rejects after `ms` (the promise keeps a handler; Infinity: never). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  if (ms === Number.POSITIVE_INFINITY) return promise;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Redis ${what} timed out after ${ms} ms`)), ms);
     timer.unref();

@@ -1,7 +1,8 @@
 /**
  * @module redis/scripts
  * The Lua scripts that must be atomic: the heartbeat (which also purges dead nodes, so a node that
- * comes back and a node purging it can never interleave) and a node's removal of its own entries.
+ * comes back and a node purging it can never interleave), a node's removal of its own entries, and
+ * an emitter's heartbeat.
  * Times come from Redis (`TIME`), so node clocks never need to agree.
  */
 
@@ -45,4 +46,23 @@ return { fresh, dead, redis.call('ZRANGE', nodes, 0, -1) }
 export const REMOVE_NODE_SCRIPT = `${REMOVE_NODE}
 removeNode(ARGV[1], ARGV[2], ARGV[3] == '1')
 return 1
+`;
+
+/**
+ * ARGV: prefix, emitter id, stale-after ms, inbox ttl ms. An emitter is not a node: it keeps only its
+ * inbox (where its commands are acked) alive with a TTL, so a crashed emitter leaves nothing behind,
+ * and reads the live nodes. Returns `{ 1 when the inbox was (re)created, live node ids }`.
+ */
+export const EMITTER_HEARTBEAT_SCRIPT = `
+local prefix, id, staleAfter, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local inbox = prefix .. ':inbox:' .. id
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fresh = 0
+if redis.call('EXISTS', inbox) == 0 then
+  redis.call('XADD', inbox, 'MAXLEN', '0', '*', 't', 'init')
+  fresh = 1
+end
+redis.call('PEXPIRE', inbox, ttl)
+return { fresh, redis.call('ZRANGEBYSCORE', prefix .. ':nodes', now - staleAfter, '+inf') }
 `;

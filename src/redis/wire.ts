@@ -3,12 +3,27 @@
  * What travels through Redis. A broadcast is one header line of JSON followed by the envelope as
  * it was encoded for local clients (no second JSON escaping of the payload). Queries, notices and
  * inbox commands are small JSON objects.
+ *
+ * Every packet carries `w`, the version of this protocol (absent means 1: the format before the
+ * field existed, which version 1 only extends). Whatever later versions change, `w` and the ack's
+ * `t`, `r`, `f` stay where they are, so nodes and emitters of different versions can always tell
+ * each other apart and fail loudly instead of misreading a packet.
  */
 import type { BroadcastPacket } from '../adapter/adapter';
 
+/** The version of the Redis protocol spoken by this code (nodes and emitters). */
+export const REDIS_PROTOCOL_VERSION = 1;
+
+/** The protocol version a packet was written in (absent: 1). */
+export function versionOf(packet: { w?: unknown }): number {
+  return packet.w === undefined ? 1 : typeof packet.w === 'number' ? packet.w : Number.NaN;
+}
+
 interface BroadcastHeader {
-  /** Sending node. */
+  /** Sending node (or emitter). */
   n: string;
+  /** Protocol version. */
+  w?: number | undefined;
   r?: readonly string[] | undefined;
   e?: readonly string[] | undefined;
   p?: string | undefined;
@@ -17,9 +32,16 @@ interface BroadcastHeader {
   s?: string | undefined;
 }
 
+/** A decoded broadcast: who sent it, in which protocol version, and the packet. */
+export interface DecodedBroadcast {
+  nodeId: string;
+  version: number;
+  packet: BroadcastPacket;
+}
+
 /** Encodes a broadcast for the pub/sub channel. */
 export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string {
-  const header: BroadcastHeader = { n: nodeId };
+  const header: BroadcastHeader = { n: nodeId, w: REDIS_PROTOCOL_VERSION };
   if (packet.rooms !== undefined) header.r = packet.rooms;
   if (packet.except !== undefined && packet.except.length > 0) header.e = packet.except;
   if (packet.path !== undefined) header.p = packet.path;
@@ -31,7 +53,7 @@ export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string
 }
 
 /** Decodes a broadcast; undefined when malformed. */
-export function decodeBroadcast(message: string): { nodeId: string; packet: BroadcastPacket } | undefined {
+export function decodeBroadcast(message: string): DecodedBroadcast | undefined {
   const cut = message.indexOf('\n');
   if (cut < 0) return undefined;
   try {
@@ -40,8 +62,12 @@ export function decodeBroadcast(message: string): { nodeId: string; packet: Broa
     if (header.r !== undefined) packet.rooms = header.r;
     if (header.e !== undefined) packet.except = header.e;
     if (header.p !== undefined) packet.path = header.p;
-    if (typeof header.t === 'string') packet.trace = typeof header.s === 'string' ? { traceparent: header.t, tracestate: header.s } : { traceparent: header.t };
-    return { nodeId: header.n, packet };
+    if (typeof header.t === 'string')
+      packet.trace =
+        typeof header.s === 'string'
+          ? { traceparent: header.t, tracestate: header.s }
+          : { traceparent: header.t };
+    return { nodeId: header.n, version: versionOf(header), packet };
   } catch {
     return undefined;
   }
@@ -50,21 +76,24 @@ export function decodeBroadcast(message: string): { nodeId: string; packet: Broa
 /** The cluster-wide lookups answered by every node from its local state. */
 export type QueryKind = 'members' | 'ids' | 'count' | 'locate';
 
-/** Messages on the request channel. */
+/** Messages on the request channel (`w`: protocol version). */
 export type RequestMessage =
-  | { t: 'query'; k: QueryKind; r: string; f: string; a?: string }
-  | { t: 'hello'; f: string }
-  | { t: 'bye'; f: string }
-  | { t: 'gone'; f: string; n: string[] };
+  // `o: 1`: asked by an emitter, which is not a node (never counted among the peers to wait for).
+  | { t: 'query'; k: QueryKind; r: string; f: string; a?: string | undefined; o?: 1 | undefined; w?: number }
+  | { t: 'hello'; f: string; w?: number }
+  | { t: 'bye'; f: string; w?: number }
+  | { t: 'gone'; f: string; n: string[]; w?: number };
 
 /** A reply to a query, on the asking node's reply channel. */
 export interface ReplyMessage {
   r: string;
   f: string;
   v: unknown;
+  /** Protocol version. */
+  w?: number | undefined;
 }
 
-/** The commands one node asks of another through its inbox. */
+/** The commands one node (or an emitter) asks of another node through its inbox. */
 export type CommandKind = 'send' | 'disconnect' | 'join' | 'leave' | 'rooms';
 
 /** An inbox entry: a command for a client of this node, or the ack of one this node sent. */
@@ -72,8 +101,10 @@ export interface InboxMessage {
   t: CommandKind | 'ack';
   /** Request id (acks carry the id of the command they answer). */
   r: string;
-  /** Sending node. */
+  /** Sending node (or emitter). */
   f: string;
+  /** Protocol version. */
+  w?: number | undefined;
   /** Expiry (epoch ms): a command found after it is dropped, its sender has already given up. */
   x?: number | undefined;
   /** Target client id. */

@@ -1,5 +1,5 @@
 import { PendingRequests } from '../../src/redis/pending-requests';
-import { decodeBroadcast, encodeBroadcast } from '../../src/redis/wire';
+import { decodeBroadcast, encodeBroadcast, REDIS_PROTOCOL_VERSION } from '../../src/redis/wire';
 import { parseXRead } from '../../src/redis/inbox-reader';
 
 test('a gather resolves as soon as every expected node replied, and forgets the request', async () => {
@@ -46,6 +46,7 @@ test('a broadcast crosses Redis as a header line and the envelope exactly as enc
   expect(message.endsWith(`\n${data}`)).toBe(true);
   expect(decodeBroadcast(message)).toEqual({
     nodeId: 'node-1',
+    version: REDIS_PROTOCOL_VERSION,
     packet: { data, rooms: ['a', 'b'], except: ['c'], path: '/chat' },
   });
   expect(decodeBroadcast('garbage')).toBeUndefined();
@@ -55,4 +56,25 @@ test('XREAD replies are read in both RESP2 and RESP3 shapes', () => {
   expect(parseXRead(null)).toEqual([]);
   expect(parseXRead([['inbox', [['1-0', ['m', '{}', 'd', 'x']]]]])).toEqual([['1-0', { m: '{}', d: 'x' }]]);
   expect(parseXRead(new Map([['inbox', [['2-0', ['m', '{}']]]]]))).toEqual([['2-0', { m: '{}' }]]);
+});
+
+test('the broadcast header carries the protocol version; a header without one is version 1', () => {
+  const message = encodeBroadcast('node-1', { data: '{"event":"x"}' });
+  expect(JSON.parse(message.slice(0, message.indexOf('\n')))).toEqual({
+    n: 'node-1',
+    w: REDIS_PROTOCOL_VERSION,
+  });
+  expect(decodeBroadcast('{"n":"old-node"}\n{"event":"x"}')?.version).toBe(1);
+  expect(decodeBroadcast('{"n":"new-node","w":2}\n{"event":"x"}')?.version).toBe(2);
+  expect(decodeBroadcast('{"n":"odd-node","w":"2"}\n{"event":"x"}')?.version).toBeNaN();
+});
+
+test('the trace context still crosses in the header next to the version', () => {
+  const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'k=v' };
+  const decoded = decodeBroadcast(encodeBroadcast('node-1', { data: '{"event":"x"}', trace }));
+  expect(decoded).toEqual({
+    nodeId: 'node-1',
+    version: REDIS_PROTOCOL_VERSION,
+    packet: { data: '{"event":"x"}', trace },
+  });
 });
