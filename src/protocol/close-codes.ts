@@ -35,3 +35,11 @@ export const CloseCodes = {
 export const NO_STATUS_RECEIVED = 1005;
 /** The code both ends see when a connection is dropped without a closing handshake. */
 export const ABNORMAL_CLOSURE = 1006;
+
+/** Whether a status code may be sent in a close frame (RFC 6455 7.4, as `ws` checks it). */
+export function isSendableCloseCode(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}

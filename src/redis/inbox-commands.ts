@@ -54,9 +54,13 @@ export class InboxCommands {
    * Rejects with `ClusterUnavailableError` when Redis stayed unreachable until the timeout, and with
    * `ProtocolVersionError` when the client's node speaks another protocol version.
    */
-  async call(body: CommandBody, data?: string | Uint8Array): Promise<unknown> {
-    const { options, pending, self } = this.context;
-    const deadline = Date.now() + options.requestTimeoutMs;
+  async call(
+    body: CommandBody,
+    data?: string | Uint8Array,
+    timeoutMs = this.context.options.requestTimeoutMs,
+  ): Promise<unknown> {
+    const { pending, self } = this.context;
+    const deadline = Date.now() + timeoutMs;
     const message: InboxMessage = {
       ...body,
       r: randomBytes(9).toString('base64url'),
@@ -71,9 +75,10 @@ export class InboxCommands {
       text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
     }
     const fields = ['m', JSON.stringify(message), ...(text === undefined ? [] : ['d', text])];
-    const answer = pending.single(message.r, options.requestTimeoutMs);
+    const answer = pending.single(message.r, timeoutMs);
     try {
-      if (!(await this.append(body.t, body.c as string, fields, deadline))) pending.cancel(message.r);
+      if (!(await this.append(body.t, body.c as string, fields, deadline, timeoutMs)))
+        pending.cancel(message.r);
     } catch (error) {
       pending.cancel(message.r);
       throw error;
@@ -153,17 +158,22 @@ export class InboxCommands {
   // Appends to the owner's inbox; true once appended, false when the client is unknown. Retries on
   // connection errors, and while the owner or its inbox is missing just after Redis came back
   // (re-registration), until the deadline; throws when Redis was unreachable up to it.
-  private async append(kind: string, clientId: string, fields: string[], deadline: number): Promise<boolean> {
+  private async append(
+    kind: string,
+    clientId: string,
+    fields: string[],
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
     const { keys, driver, context } = this;
     let failed = false;
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        if (failed) throw unreachable(kind, context.options.requestTimeoutMs);
+        if (failed) throw unreachable(kind, timeoutMs);
         return false;
       }
-      if (!driver.ready && !(await driver.waitReady(left)))
-        throw unreachable(kind, context.options.requestTimeoutMs);
+      if (!driver.ready && !(await driver.waitReady(left))) throw unreachable(kind, timeoutMs);
       try {
         const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as
           string | null;

@@ -9,4 +9,5 @@ export { RedisAdapter } from './redis-adapter';
 export type { RedisAdapterOptions } from './options';
 export type { RedisDriver, RedisReply } from './redis-driver';
 export { NodeRedisDriver, type NodeRedisClient } from './node-redis-driver';
-export { ClusterUnavailableError } from './errors';
+export { ClusterUnavailableError, ProtocolVersionError } from './errors';
+export { REDIS_PROTOCOL_VERSION } from './wire';

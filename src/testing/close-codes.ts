@@ -3,19 +3,18 @@
  * The close-frame rules `ws` enforces, applied by the in-process transport so that tests fail
  * the same way they would on a real socket.
  */
-import { CloseCodes } from '../protocol/close-codes';
+import { CloseCodes, isSendableCloseCode } from '../protocol/close-codes';
 
-/** Whether a status code may be sent in a close frame (RFC 6455 7.4). */
-export function isSendableCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
-}
+export { isSendableCloseCode };
 
 /** Throws as `ws` does for a close code or reason that cannot go on the wire. */
 export function checkClose(code: number | undefined, reason: string | undefined): void {
   // Like ws, a reason without a code is not an error: the frame carries neither.
   if (code === undefined) return;
-  if (typeof code !== 'number' || !isSendableCloseCode(code)) throw new TypeError('First argument must be a valid error code number');
-  if (reason !== undefined && Buffer.byteLength(reason) > 123) throw new SyntaxError('The message must not be greater than 123 bytes');
+  if (typeof code !== 'number' || !isSendableCloseCode(code))
+    throw new TypeError('First argument must be a valid error code number');
+  if (reason !== undefined && Buffer.byteLength(reason) > 123)
+    throw new SyntaxError('The message must not be greater than 123 bytes');
 }
 
 export { NO_STATUS_RECEIVED, ABNORMAL_CLOSURE } from '../protocol/close-codes';
