@@ -4,6 +4,8 @@
  * queue worker, a cron job), through the Redis the nodes' `RedisAdapter` uses. Needs the `redis`
  * package (node-redis v4.6+, v5 or v6), like `ws-controllers/redis`.
  */
+// Like every server-side entry (nothing here decorates, but a program may import this one first).
+import 'reflect-metadata';
 import { Emitter } from './emitter';
 import type { EmitterOptions } from './options';
 
