@@ -21,6 +21,7 @@ import { createTracing } from '../tracing/tracing';
 import type { Transport } from '../spi/transport';
 import { resolveLogger } from './logger';
 import { resolveOptions, type BootstrapOptions } from './options';
+import { validatorStrategy } from '../validation/validator-strategy';
 import { WsApp } from './ws-app';
 
 type Class = new (...args: never[]) => unknown;
@@ -58,6 +59,8 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
     ...(observability?.enhancers ?? []),
     ...(tracing ? [tracing.enhancer] : []),
   ];
+  // Probes the DTO fast path once per process; says so here if it had to fall back to the plain one.
+  validatorStrategy((message) => logger.warn(message));
   const routes = new RouteTable<CompiledController>();
   for (const type of graph.controllers) {
     const meta = readClassMetadata(type);

@@ -3,13 +3,12 @@
  * Compiles, once per parameter, the function that turns a raw payload into the handler's argument:
  * a validated DTO instance, a type-checked primitive, or the payload unchanged.
  */
-import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validate, validateSync, type ValidatorOptions } from 'class-validator';
+import { getMetadataStorage, validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import { getPropertyType } from '../metadata/reflection';
 import { flattenValidationErrors, type ValidationDetail } from './validation-details';
-import { compileFastCheck } from './fast-check';
-import { compileFastTransform } from './fast-transform';
+import { withUnknownKeys } from './unknown-keys';
+import { validatorStrategy, type ValidatorStrategy } from './validator-strategy';
 
 /** Turns a raw value into an argument; throws (or rejects with) VALIDATION_FAILED. */
 export type PayloadConverter = (value: unknown) => unknown;
@@ -68,51 +67,90 @@ function usesAsyncConstraints(dto: Function, seen = new Set<Function>()): boolea
   return false;
 }
 
-function dtoConverter(dto: new () => object, label: string, options: ValidatorOptions): PayloadConverter {
+/** How a DTO converter was compiled (tests pin the fast path with it). */
+export interface ConverterPlan {
+  strategy: ValidatorStrategy['name'];
+  /** The instance is built without class-transformer when the payload allows. */
+  fastTransform: boolean;
+  /** A valid instance is confirmed without class-validator's error machinery. */
+  fastCheck: boolean;
+  /** Unknown keys are refused before class-transformer runs. */
+  unknownKeys: boolean;
+}
+
+const plans = new WeakMap<PayloadConverter, ConverterPlan>();
+
+/** The plan of a DTO converter, `undefined` for other converters. */
+export function converterPlan(converter: PayloadConverter): ConverterPlan | undefined {
+  return plans.get(converter);
+}
+
+function dtoConverter(dto: new () => object, label: string, options: ValidatorOptions, strategy: ValidatorStrategy): PayloadConverter {
   const notObject = (): never => {
     throw validationFailed([{ property: label, constraints: { isObject: `${label || 'payload'} must be an object` } }]);
   };
-  // Both shortcuts are compiled once and fall back to class-transformer / class-validator on any doubt.
-  const fastTransform = compileFastTransform(dto);
-  const toInstance = fastTransform
-    ? (value: object): object => fastTransform(value) ?? plainToInstance(dto, value)
-    : (value: object): object => plainToInstance(dto, value);
+  const isObject = (value: unknown): value is object => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const { toInstance, fast } = strategy.compileTransform(dto);
+  const plan: ConverterPlan = { strategy: strategy.name, fastTransform: fast, fastCheck: false, unknownKeys: false };
+  const planned = (converter: PayloadConverter): PayloadConverter => {
+    plans.set(converter, plan);
+    return converter;
+  };
   if (!hasValidationMetadata(dto)) {
     // A class without validation decorators is a plain shape: transform only.
-    return (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? toInstance(value) : notObject());
+    return planned((value) => (isObject(value) ? toInstance(value) : notObject()));
   }
-  const fail = (errors: Parameters<typeof flattenValidationErrors>[0]): never => {
+  const fail = (errors: ValidationError[]): never => {
     throw validationFailed(flattenValidationErrors(errors, label));
+  };
+  // Unknown keys are refused before class-transformer sees them: the rest of the payload (known keys
+  // only, so few) is still validated, so the error lists exactly what class-validator would list.
+  const findUnknown = strategy.compileUnknownKeys(dto, options);
+  plan.unknownKeys = findUnknown !== undefined;
+  const withoutUnknown = (value: object, unknown: string[]): object => {
+    const skip = new Set(unknown);
+    const known: Record<string, unknown> = {};
+    for (const key in value) if (!skip.has(key) && Object.prototype.hasOwnProperty.call(value, key)) known[key] = (value as Record<string, unknown>)[key];
+    return toInstance(known);
   };
   if (usesAsyncConstraints(dto)) {
     const converter: PayloadConverter = async (value) => {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return notObject();
+      if (!isObject(value)) return notObject();
+      const unknown = findUnknown?.(value);
+      if (unknown !== undefined) return fail(withUnknownKeys(await validate(withoutUnknown(value, unknown), options), unknown));
       const instance = toInstance(value);
       const errors = await validate(instance, options);
       return errors.length > 0 ? fail(errors) : instance;
     };
     asyncConverters.add(converter);
-    return converter;
+    return planned(converter);
   }
-  const passes = compileFastCheck(dto, options);
-  return (value) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return notObject();
+  const passes = strategy.compileCheck(dto, options);
+  plan.fastCheck = passes !== undefined;
+  return planned((value) => {
+    if (!isObject(value)) return notObject();
+    if (findUnknown !== undefined) {
+      const unknown = findUnknown(value);
+      if (unknown !== undefined) return fail(withUnknownKeys(validateSync(withoutUnknown(value, unknown), options), unknown));
+    }
     const instance = toInstance(value);
     if (passes !== undefined && passes(instance)) return instance;
     const errors = validateSync(instance, options);
     return errors.length > 0 ? fail(errors) : instance;
-  };
+  });
 }
 
 /**
  * Compiles the converter for a declared parameter type.
  * @param type the `design:paramtypes` entry
  * @param label the property path used in error details ('' for the whole payload)
+ * @param strategy how DTOs are transformed and validated (the probed one by default)
  */
 export function compilePayloadConverter(
   type: unknown,
   label: string,
   options: ValidatorOptions | false,
+  strategy: ValidatorStrategy = validatorStrategy(),
 ): PayloadConverter {
   if (options === false || PASS_THROUGH.has(type)) return identity;
   if (type === String) return typeCheck('string', 'isString', label);
@@ -124,6 +162,6 @@ export function compilePayloadConverter(
       throw validationFailed([{ property: label, constraints: { isArray: `${label || 'payload'} must be an array` } }]);
     };
   }
-  if (typeof type === 'function' && type.prototype) return dtoConverter(type as new () => object, label, options);
+  if (typeof type === 'function' && type.prototype) return dtoConverter(type as new () => object, label, options, strategy);
   return identity;
 }

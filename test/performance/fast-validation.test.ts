@@ -6,6 +6,11 @@ import { WsException } from 'ws-controllers';
 import { compileFastCheck } from '../../src/validation/fast-check';
 import { compileFastTransform } from '../../src/validation/fast-transform';
 import { compilePayloadConverter, DEFAULT_VALIDATOR_OPTIONS } from '../../src/validation/payload-validator';
+import { transformerStorage, type TransformerStorage } from '../../src/validation/transformer-internals';
+
+const probe = transformerStorage();
+if (!('storage' in probe)) throw new Error(`the fast path must be available on the installed versions: ${probe.problem}`);
+const storage: TransformerStorage = probe.storage;
 
 class EchoDto {
   @IsString()
@@ -110,15 +115,19 @@ test('a rejected payload still reports class-validator details', () => {
 });
 
 test('a DTO with class-transformer decorators keeps their effect', () => {
-  expect(compileFastTransform(TrimmedDto)).toBeUndefined();
+  expect(compileFastTransform(storage, TrimmedDto)).toBeUndefined();
   const result = converted(TrimmedDto, { name: '  ada  ' });
   expect(result.ok && (result.instance as TrimmedDto).name).toBe('ada');
 });
 
-test('a flat DTO payload with a nested object goes through class-transformer', () => {
-  const transform = compileFastTransform(EchoDto)!;
-  expect(transform({ text: 'a', n: 1, extra: { deep: true } })).toBeUndefined();
-  expect(transform({ text: 'a', n: 1 })).toBeInstanceOf(EchoDto);
+test('a flat DTO payload with nested plain values is still built without class-transformer, as it would build it', () => {
+  const transform = compileFastTransform(storage, EchoDto)!;
+  const value = { text: 'a', n: 1, extra: { deep: [true, { toString: 1, valueOf: 2, k: null }] } };
+  const built = transform(value);
+  expect(built).toBeInstanceOf(EchoDto);
+  expect(built).toEqual(plainToInstance(EchoDto, value));
+  expect((built as { extra: { deep: unknown[] } }).extra.deep[1]).toEqual({ k: null });
+  expect((built as { extra: unknown }).extra).not.toBe(value.extra);
 });
 
 test('DTOs with nested or grouped constraints, or validation groups in the options, get no shortcut', () => {

@@ -1,0 +1,301 @@
+/**
+ * The differential corpus: DTOs covering what class-transformer and class-validator do (flat and nested
+ * shapes, arrays, conditional and optional properties, inheritance, @Transform, @Type, @Expose,
+ * constraints reading `args.object`), and payload generators for each. Used against class-validator itself.
+ */
+import fc from 'fast-check';
+import { Expose, plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+  validateSync,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+  type ValidatorOptions,
+} from 'class-validator';
+import { flattenValidationErrors, type ValidationDetail } from '../../../src/validation/validation-details';
+
+export class FlatDto {
+  @IsString() @Length(1, 16) text!: string;
+  @IsInt() @Min(0) n!: number;
+}
+
+export class OptionalDto {
+  @IsOptional() @IsString() nickname?: string;
+  @IsInt() age!: number;
+  greet(): string {
+    return `hi ${this.nickname ?? ''}`;
+  }
+  get shout(): string {
+    return String(this.nickname).toUpperCase();
+  }
+}
+
+export class ConditionalDto {
+  @IsIn(['card', 'cash']) method!: string;
+  @ValidateIf((o: ConditionalDto) => o.method === 'card') @IsString() @Length(4, 4) pin?: string;
+  @IsDefined() confirmed!: unknown;
+  @Allow() note?: unknown;
+}
+
+@ValidatorConstraint({ name: 'matches' })
+class MatchesConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const other = args.constraints[0] as string;
+    return value === (args.object as Record<string, unknown>)[other];
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must match ${String(args.constraints[0])}`;
+  }
+}
+
+export class ObjectArgsDto {
+  @IsString() password!: string;
+  @Validate(MatchesConstraint, ['password']) repeat!: string;
+}
+
+export class BaseDto {
+  @IsString() id!: string;
+  @IsOptional() @IsBoolean() flag?: boolean;
+}
+
+export class DerivedDto extends BaseDto {
+  @IsInt() @Min(1) qty!: number;
+  // Redefined: the child's constraint replaces the parent's of the same type.
+  @IsOptional() @IsBoolean() override flag?: boolean;
+}
+
+export class TrimDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 8)
+  name!: string;
+}
+
+export class Item {
+  @IsString() label!: string;
+  @IsOptional() @IsInt() count?: number;
+}
+
+export class NestedDto {
+  @ValidateNested() @Type(() => Item) main!: Item;
+  @IsArray() @ArrayMaxSize(3) @ValidateNested({ each: true }) @Type(() => Item) items!: Item[];
+}
+
+export class ArrayDto {
+  @IsArray() @ArrayMaxSize(4) @IsString({ each: true }) tags!: string[];
+  @IsOptional() @IsInt({ each: true }) scores?: number[];
+}
+
+export class TypedDto {
+  @Type(() => Date) @IsDate() at!: Date;
+  @Type(() => Number) @IsInt() count!: number;
+}
+
+export class ExposedDto {
+  @Expose({ name: 'user_name' }) @IsString() userName!: string;
+  @IsInt() age!: number;
+}
+
+export class DefaultsDto {
+  @IsString() mode: string = 'auto';
+  @IsOptional() @IsInt() limit?: number;
+}
+
+/** One DTO of the corpus: whether it is flat (no class-transformer decorator, no nesting), its keys. */
+export interface CorpusCase {
+  name: string;
+  dto: new () => object;
+  flat: boolean;
+  /** Which fast-path shortcuts it gets on the installed versions. */
+  shortcuts: { transform: boolean; check: boolean };
+  keys: string[];
+  /** Values that make sense for its keys (the rest come from `anyValue`). */
+  good: Record<string, fc.Arbitrary<unknown>>;
+}
+
+const item = fc.record(
+  {
+    label: fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
+    count: fc.oneof(fc.integer(), fc.string({ maxLength: 2 })),
+  },
+  { requiredKeys: [] },
+);
+
+export const cases: CorpusCase[] = [
+  {
+    name: 'flat',
+    dto: FlatDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['text', 'n'],
+    good: { text: fc.string({ maxLength: 20 }), n: fc.integer({ min: -2, max: 5 }) },
+  },
+  {
+    name: '@IsOptional, methods and getters',
+    dto: OptionalDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['nickname', 'age', 'greet', 'shout'],
+    good: { nickname: fc.string({ maxLength: 4 }), age: fc.integer() },
+  },
+  {
+    name: '@ValidateIf, @IsDefined, @Allow',
+    dto: ConditionalDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['method', 'pin', 'confirmed', 'note'],
+    good: {
+      method: fc.constantFrom('card', 'cash', 'gold'),
+      pin: fc.string({ minLength: 3, maxLength: 5 }),
+      confirmed: fc.constantFrom(true, null, 0),
+    },
+  },
+  {
+    name: 'constraint reading args.object',
+    dto: ObjectArgsDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['password', 'repeat'],
+    good: { password: fc.constantFrom('a', 'b'), repeat: fc.constantFrom('a', 'b') },
+  },
+  {
+    name: 'inheritance',
+    dto: DerivedDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['id', 'flag', 'qty'],
+    good: { id: fc.string({ maxLength: 3 }), flag: fc.boolean(), qty: fc.integer({ min: -1, max: 3 }) },
+  },
+  {
+    name: 'initialised fields',
+    dto: DefaultsDto,
+    flat: true,
+    shortcuts: { transform: true, check: true },
+    keys: ['mode', 'limit'],
+    good: { mode: fc.string({ maxLength: 3 }), limit: fc.integer() },
+  },
+  {
+    name: '@Transform',
+    dto: TrimDto,
+    flat: false,
+    shortcuts: { transform: false, check: true },
+    keys: ['name'],
+    good: { name: fc.string({ maxLength: 10 }) },
+  },
+  {
+    name: 'nested @ValidateNested + @Type, arrays of DTOs',
+    dto: NestedDto,
+    flat: false,
+    shortcuts: { transform: false, check: false },
+    keys: ['main', 'items'],
+    good: { main: item, items: fc.array(item, { maxLength: 4 }) },
+  },
+  {
+    name: 'arrays with each',
+    dto: ArrayDto,
+    flat: false,
+    shortcuts: { transform: true, check: false },
+    keys: ['tags', 'scores'],
+    good: {
+      tags: fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 5 }),
+      scores: fc.array(fc.oneof(fc.integer(), fc.double()), { maxLength: 3 }),
+    },
+  },
+  {
+    name: '@Type to Date and Number',
+    dto: TypedDto,
+    flat: false,
+    shortcuts: { transform: false, check: true },
+    keys: ['at', 'count'],
+    good: {
+      at: fc.constantFrom('2024-01-02T03:04:05Z', 'nope', 5),
+      count: fc.constantFrom('3', 3, 'x', 2.5),
+    },
+  },
+  {
+    name: '@Expose with a name',
+    dto: ExposedDto,
+    flat: false,
+    shortcuts: { transform: false, check: true },
+    keys: ['user_name', 'userName', 'age'],
+    good: { user_name: fc.string({ maxLength: 3 }), age: fc.integer() },
+  },
+];
+
+/** Any JSON value, small; includes nested objects with keys that collide with Object.prototype. */
+export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string({ maxLength: 5 }),
+    fc.integer({ min: -3, max: 3 }),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('v'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'b', 'toString', 'valueOf', 'label', '0', '10'), tie('v'), {
+      maxKeys: 3,
+    }),
+  ),
+})).v;
+
+const unknownKey = fc.constantFrom(
+  'extra',
+  'admin',
+  'toString',
+  'hasOwnProperty',
+  '0',
+  '42',
+  'isAdmin',
+  'nested',
+);
+
+/** Payloads for one DTO: its keys with good or any values, some left out, some unknown keys added. */
+export function payloads(c: CorpusCase): fc.Arbitrary<Record<string, unknown>> {
+  const known = fc.record(
+    Object.fromEntries(
+      c.keys.map((k) => [
+        k,
+        fc.oneof({ weight: 3, arbitrary: c.good[k] ?? anyValue }, { weight: 1, arbitrary: anyValue }),
+      ]),
+    ),
+    { requiredKeys: [] },
+  );
+  const extra = fc.dictionary(unknownKey, anyValue, { maxKeys: 3 });
+  return fc
+    .tuple(known, fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extra }))
+    .map(([k, e]) => JSON.parse(JSON.stringify({ ...e, ...k })) as Record<string, unknown>);
+}
+
+/** What class-transformer + class-validator say, run as the framework did before any shortcut. */
+export type Outcome =
+  | { ok: true; instance: object }
+  | { ok: false; details: ValidationDetail[] }
+  | { ok: 'throws'; message: string };
+
+export function reference(dto: new () => object, value: object, options: ValidatorOptions): Outcome {
+  let instance: object;
+  try {
+    instance = plainToInstance(dto, value);
+  } catch (error) {
+    return { ok: 'throws', message: (error as Error).message };
+  }
+  const errors = validateSync(instance, options);
+  return errors.length === 0
+    ? { ok: true, instance }
+    : { ok: false, details: flattenValidationErrors(errors, '') };
+}
