@@ -1,8 +1,9 @@
 /**
  * @module asyncapi/load-module
- * Loads a module file for the CLI: compiled JavaScript as is, TypeScript through the TypeScript
- * compiler (the project's own copy when it has one). TypeScript is used rather than an esbuild-based
- * loader because only `tsc` emits `design:type` metadata, which the payload schemas come from.
+ * Loads a module file for the CLI: compiled JavaScript as is, TypeScript through swc (`@swc/core`, the
+ * project's own copy when it has one), which emits `design:type` metadata (the payload schemas come
+ * from it) and, unlike the TypeScript compiler, still has a JavaScript API in TypeScript 7. Without
+ * swc, a TypeScript that has `transpileModule` (5.x) is used; failing both, a clear error.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -12,20 +13,70 @@ import { pathToFileURL } from 'node:url';
 import { readClassMetadata } from '../metadata/reflection';
 
 type Class = new (...args: never[]) => unknown;
-type TypeScript = typeof import('typescript');
 type CompileHook = (module: NodeJS.Module & { _compile(code: string, file: string): void }, file: string) => void;
+/** Turns one TypeScript file into CommonJS with decorator metadata. */
+type Transpile = (source: string, filename: string) => string;
 
 const TS_EXTENSIONS = ['.ts', '.cts', '.mts'];
 
-function loadTypeScript(file: string): TypeScript {
+/** Requires a package from the user's project first, then from this package's own dependencies. */
+function requireFrom(file: string, name: string): unknown {
   for (const from of [file, __filename]) {
     try {
-      return createRequire(from)('typescript') as TypeScript;
+      return createRequire(from)(name) as unknown;
     } catch {
       // try the next place
     }
   }
-  throw new Error(`Loading ${file} needs the 'typescript' package: npm install --save-dev typescript (or pass the compiled .js file)`);
+  return undefined;
+}
+
+interface Swc {
+  transformSync(source: string, options: Record<string, unknown>): { code: string };
+}
+interface TypeScriptApi {
+  transpileModule?: (source: string, options: Record<string, unknown>) => { outputText: string };
+  ModuleKind?: { CommonJS: unknown };
+  ScriptTarget?: { ES2022: unknown };
+}
+
+/** The compiler for `.ts` files: swc, else a TypeScript with a compiler API (5.x), else an error naming the fix. */
+export function findTranspiler(file: string): Transpile {
+  const swc = requireFrom(file, '@swc/core') as Swc | undefined;
+  if (swc && typeof swc.transformSync === 'function') {
+    return (source, filename) =>
+      swc.transformSync(source, {
+        filename,
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      }).code;
+  }
+  const ts = requireFrom(file, 'typescript') as TypeScriptApi | undefined;
+  if (ts?.transpileModule && ts.ModuleKind && ts.ScriptTarget) {
+    const { transpileModule, ModuleKind, ScriptTarget } = ts as Required<TypeScriptApi>;
+    return (source, filename) =>
+      transpileModule(source, {
+        fileName: filename,
+        compilerOptions: {
+          module: ModuleKind.CommonJS,
+          target: ScriptTarget.ES2022,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          useDefineForClassFields: false,
+          inlineSourceMap: true,
+        },
+      }).outputText;
+  }
+  throw new Error(
+    `Loading ${file} needs '@swc/core' to compile TypeScript with decorator metadata ` +
+      '(TypeScript 7 has no compiler API to do it): npm install --save-dev @swc/core, or pass the compiled .js file',
+  );
 }
 
 // Compiles every TypeScript file required while loading (the module and what it imports).
@@ -33,24 +84,9 @@ function withTypeScriptHook<T>(file: string, load: () => T): T {
   const extensions = require.extensions as unknown as Record<string, CompileHook | undefined> | undefined;
   // Under a runner with its own module system (jest), `require` already compiles TypeScript.
   if (extensions === undefined) return load();
-  const ts = loadTypeScript(file);
+  const transpile = findTranspiler(file);
   const previous = new Map(TS_EXTENSIONS.map((ext) => [ext, extensions[ext]]));
-  const hook: CompileHook = (module, filename) => {
-    const source = readFileSync(filename, 'utf8');
-    const output = ts.transpileModule(source, {
-      fileName: filename,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        esModuleInterop: true,
-        useDefineForClassFields: false,
-        inlineSourceMap: true,
-      },
-    });
-    module._compile(output.outputText, filename);
-  };
+  const hook: CompileHook = (module, filename) => module._compile(transpile(readFileSync(filename, 'utf8'), filename), filename);
   for (const ext of TS_EXTENSIONS) extensions[ext] = hook;
   try {
     return load();

@@ -13,8 +13,8 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** Writes `files` under `root`, printing one line per file; resolves with the exit code. */
-export function writeFiles(root: string, files: readonly GeneratedFile[], force: boolean, io: CliIo, cwd: string): number {
+/** Writes `files` under `root`, printing one line per file (only printing, with `dryRun`); returns the exit code. */
+export function writeFiles(root: string, files: readonly GeneratedFile[], force: boolean, io: CliIo, cwd: string, dryRun = false): number {
   const targets = files.map((file) => ({ ...file, absolute: resolve(root, file.path) }));
   // Paths inside the working directory print relative to it, others in full.
   const shown = (absolute: string): string => {
@@ -29,6 +29,10 @@ export function writeFiles(root: string, files: readonly GeneratedFile[], force:
   }
   for (const t of targets) {
     const overwrote = existsSync(t.absolute);
+    if (dryRun) {
+      io.out(`would ${overwrote ? 'overwrite' : 'create'} ${shown(t.absolute)}`);
+      continue;
+    }
     mkdirSync(dirname(t.absolute), { recursive: true });
     writeFileSync(t.absolute, t.content);
     io.out(`${overwrote ? 'overwrote' : 'created'} ${shown(t.absolute)}`);

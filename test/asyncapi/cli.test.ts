@@ -54,7 +54,7 @@ test('a missing module file argument is a usage error (exit 2)', async () => {
   expect(result.err).toContain('Missing the module file');
 });
 
-test('the built CLI loads a .ts module file through the TypeScript compiler, decorator metadata included', async () => {
+test('the built CLI loads a .ts module file through swc, decorator metadata included', async () => {
   const cli = path.join(root, 'test-artifacts/asyncapi-cli/main.js');
   await build({ entryPoints: [path.join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: cli, logLevel: 'silent' });
   const target = path.join(dir, 'out.json');

@@ -1,5 +1,5 @@
 /** The CLI's commands, options, names and exit codes, run in-process against a temporary folder. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './run-cli';
@@ -175,5 +175,70 @@ describe('new', () => {
     const run = await cli(dir, 'new');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Missing the project folder');
+  });
+});
+
+describe('generate controller registers it in the nearest @Module', () => {
+  const appModule = `import { Module } from 'ws-controllers';
+import { ChatController } from './chat/chat.controller';
+
+@Module({ controllers: [ChatController], providers: [] })
+export class AppModule {}
+`;
+
+  test('adds the import and the controllers entry to src/app.module.ts, and says so', async () => {
+    writeFileSync(join(dir, 'package.json'), '{}');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/app.module.ts'), appModule);
+    const run = await cli(dir, 'generate', 'controller', 'game-room');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('updated src/app.module.ts (GameRoomController added to its controllers)');
+    expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(`import { Module } from 'ws-controllers';
+import { ChatController } from './chat/chat.controller';
+import { GameRoomController } from './game-room/game-room.controller';
+
+@Module({ controllers: [ChatController, GameRoomController], providers: [] })
+export class AppModule {}
+`);
+  });
+
+  test('--dry-run prints the files and the module edit, and writes nothing', async () => {
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/app.module.ts'), appModule);
+    const run = await cli(dir, 'generate', 'controller', 'lobby', '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      'would create src/lobby/lobby.controller.ts',
+      'would create src/lobby/lobby.dto.ts',
+      'would create src/lobby/lobby.controller.spec.ts',
+      'would update src/app.module.ts:',
+      '  - @Module({ controllers: [ChatController], providers: [] })',
+      "  + import { LobbyController } from './lobby/lobby.controller';",
+      '  + @Module({ controllers: [ChatController, LobbyController], providers: [] })',
+    ]);
+    expect(existsSync(join(dir, 'src/lobby'))).toBe(false);
+    expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(appModule);
+  });
+
+  test('the nearest module wins; @Module() and a module without controllers get one; ESM imports keep .js', async () => {
+    mkdirSync(join(dir, 'src/admin'), { recursive: true });
+    writeFileSync(join(dir, 'src/app.module.ts'), appModule);
+    writeFileSync(join(dir, 'src/admin/admin.module.ts'), "import { Module } from 'ws-controllers';\nimport { A } from './a.js';\n\n@Module()\nexport class AdminModule {}\n");
+    expect((await cli(dir, 'generate', 'controller', 'audit', '--dir', 'src/admin')).code).toBe(0);
+    const admin = readFileSync(join(dir, 'src/admin/admin.module.ts'), 'utf8');
+    expect(admin).toContain("import { AuditController } from './audit/audit.controller.js';\n");
+    expect(admin).toContain('@Module({ controllers: [AuditController] })');
+    expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(appModule);
+
+    writeFileSync(join(dir, 'src/app.module.ts'), "import { Module } from 'ws-controllers';\n\n@Module({ providers: [] })\nexport class AppModule {}\n");
+    expect((await cli(dir, 'generate', 'controller', 'news')).code).toBe(0);
+    expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toContain('@Module({ controllers: [NewsController], providers: [] })');
+  });
+
+  test('a module the CLI cannot edit is left alone, with the hint', async () => {
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/app.module.ts'), "import { Module } from 'ws-controllers';\nconst meta = {};\n@Module(meta)\nexport class AppModule {}\n");
+    const run = await cli(dir, 'generate', 'controller', 'chat');
+    expect(run.stdout).toContain('Next: add ChatController to the controllers of your @Module (src/app.module.ts was left as it is).');
   });
 });

@@ -137,7 +137,7 @@ npm test         # runs the specs next to the code (src/**/*.spec.ts)
 
 Try it: connect to \`ws://localhost:3000/chat\` and send \`{"event":"echo","payload":{"text":"hi"},"id":1}\`.
 
-Add a controller with \`npx ws-controllers generate controller <name>\`, then list it in \`src/app.module.ts\`.
+Add a controller with \`npx ws-controllers generate controller <name>\`: it is added to \`src/app.module.ts\` too.
 `;
 }
 
