@@ -14,6 +14,9 @@ import { moreBuffered, receiverHeldBytes, type WsFastPaths } from './ws-internal
 import type { Logger } from '../spi';
 import type WebSocket from 'ws';
 
+/** How long a peer that broke the protocol has to read its close frame before it is dropped. */
+export const PROTOCOL_ERROR_GRACE_MS = 1000;
+
 /** The listeners one transport attaches to each socket. */
 export interface SocketListeners {
   message(this: WebSocket, data: Buffer, isBinary: boolean): void;
@@ -36,6 +39,8 @@ export interface ListenerContext {
   /** The symbol under which the net socket keeps its WebSocket. */
   readonly socketKey: symbol;
 }
+
+const terminate = (ws: WebSocket): void => ws.terminate();
 
 /** Builds the listeners of one transport. */
 export function socketListeners(engine: TransportEngine, context: ListenerContext): SocketListeners {
@@ -68,6 +73,11 @@ export function socketListeners(engine: TransportEngine, context: ListenerContex
     },
     error(err) {
       logger.debug({ err, clientId: (this as NodeSocket).connection?.id }, 'socket error');
+      // A protocol violation (too many fragments, too big, bad frame): ws has sent its close frame and
+      // would wait 30 s for the peer's, holding what the peer sent. An attacker never answers.
+      if ((err as { code?: unknown }).code !== undefined && String((err as { code?: unknown }).code).startsWith('WS_ERR_')) {
+        setTimeout(terminate, PROTOCOL_ERROR_GRACE_MS, this).unref();
+      }
     },
     data(chunk) {
       const ws = (this as Record<symbol, NodeSocket | undefined>)[socketKey];
