@@ -13,9 +13,28 @@ import { isThenable } from '../util/thenable';
 import type { EngineObserver } from '../spi/extensions';
 import { DurationBuckets } from './duration-buckets';
 import { eventOf, hasPrefix, RAW_EVENT } from './event-name';
+import { boundText } from '../util/bounded-text';
 
-/** Label of events past the cardinality cap (server-chosen names that keep changing). */
+/** Label of events past the cardinality cap (server-chosen names that keep changing), and of names too long to keep. */
 export const OTHER_EVENT = '(other)';
+
+/** Label of error codes and refusal codes past their cap. */
+export const OTHER_CODE = '(other)';
+
+/**
+ * Bounds of everything kept here, so no client (nor a handler echoing client input into its errors)
+ * decides how much the admin view and the metrics hold: strings are cut, label sets are capped.
+ */
+export const KEPT_LIMITS = {
+  /** Longest event name counted under its own name (longer ones count as `(other)`). */
+  eventName: 256,
+  /** Longest error or refusal code kept (longer ones are cut). */
+  code: 64,
+  /** Distinct error codes, and distinct refusals (status and code), counted apart. */
+  codes: 100,
+  /** Longest message and path of a recent error. */
+  text: 256,
+} as const;
 
 // How many recent events the send tap recognises by prefix.
 const RECENT_EVENTS = 4;
@@ -81,7 +100,7 @@ export class TrafficStats {
   statsFor(event: string): EventStats {
     let stats = this.events.get(event);
     if (stats === undefined) {
-      if (this.events.size >= this.maxEvents && event !== OTHER_EVENT) return this.statsFor(OTHER_EVENT);
+      if ((this.events.size >= this.maxEvents || event.length > KEPT_LIMITS.eventName) && event !== OTHER_EVENT) return this.statsFor(OTHER_EVENT);
       stats = new EventStats(event, new DurationBuckets(this.buckets));
       this.events.set(event, stats);
     }
@@ -120,16 +139,18 @@ export class TrafficStats {
 
   /** Counts errors by code and keeps the latest for the admin view. */
   readonly onError: ErrorTap = (client, wire, error) => {
-    bump(this.errors, wire.code);
+    const code = keptCode(wire.code);
+    bump(this.errors, this.errors.has(code) || this.errors.size < KEPT_LIMITS.codes ? code : OTHER_CODE);
     // The admin view is token-protected: it may show what the client was not told.
     const message = error instanceof Error && wire.code === 'INTERNAL_ERROR' ? error.message : wire.message;
+    const event = wire.event;
     this.recentErrors.push({
       at: Date.now(),
-      code: wire.code,
-      message,
-      event: wire.event,
+      code,
+      message: boundText(String(message), KEPT_LIMITS.text),
+      event: event === undefined ? undefined : boundText(event, KEPT_LIMITS.eventName),
       clientId: client.id,
-      path: client.path,
+      path: boundText(client.path, KEPT_LIMITS.text),
     });
     if (this.recentErrors.length > this.keepErrors) this.recentErrors.shift();
   };
@@ -137,10 +158,15 @@ export class TrafficStats {
   /** Lifecycle counts. */
   readonly observer: EngineObserver = {
     refused: (_handshake, status, code) => {
-      const key = `${status} ${code}`;
+      let kept = keptCode(code);
+      let key = `${status} ${kept}`;
+      if (!this.refusals.has(key) && this.refusals.size >= KEPT_LIMITS.codes) {
+        kept = OTHER_CODE;
+        key = `${status} ${kept}`;
+      }
       const entry = this.refusals.get(key);
       if (entry) entry.count++;
-      else this.refusals.set(key, { status, code, count: 1 });
+      else this.refusals.set(key, { status, code: kept, count: 1 });
     },
     opened: (connection) => {
       this.openedAt.set(connection, Date.now());
@@ -148,6 +174,10 @@ export class TrafficStats {
     },
     closed: (connection) => bump(this.disconnects, routeOf(connection)),
   };
+}
+
+function keptCode(code: string): string {
+  return code.length <= KEPT_LIMITS.code ? code : boundText(code, KEPT_LIMITS.code);
 }
 
 function timed(stats: EventStats, invoke: Invoker): Invoker {

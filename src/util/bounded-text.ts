@@ -7,10 +7,10 @@
 /** Most characters of client input an error message quotes. */
 export const MAX_QUOTED_INPUT = 128;
 
-/** `text` when it has at most `max` characters, else its first `max` followed by `…` (never a split surrogate pair). */
+/** `text` when it has at most `max` characters, else its start and `…`, `max` characters in all (never a split surrogate pair). */
 export function boundText(text: string, max: number = MAX_QUOTED_INPUT): string {
   if (text.length <= max) return text;
-  let end = max;
+  let end = max - 1;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--; // keep a pair whole rather than leave half of it
   return text.slice(0, end) + '…';

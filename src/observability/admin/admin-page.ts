@@ -67,7 +67,7 @@ const SCRIPT = `
     table('connections', ['Client', 'Path', 'Address', 'Connected', 'Rooms', 'Buffered', ''], s.connections.map((c) =>
       el('tr', { 'data-client-id': c.id },
         el('td', {}, el('code', {}, c.id)), el('td', {}, c.path), el('td', {}, c.remoteAddress), el('td', {}, ago(s.at - c.connectedAt)),
-        el('td', { class: 'wrap' }, ...c.rooms.map((r) => el('span', { class: 'tag' }, r))), el('td', {}, bytes(c.bufferedBytes)),
+        el('td', { class: 'wrap' }, ...c.rooms.map((r) => el('span', { class: 'tag' }, r)), ...(c.roomCount > c.rooms.length ? [el('span', {}, '+' + (c.roomCount - c.rooms.length) + ' more')] : [])), el('td', {}, bytes(c.bufferedBytes)),
         el('td', {}, el('button', { 'data-action': 'disconnect', title: 'Close this connection (1008)', onclick: () => send({ type: 'disconnect', id: c.id }) }, 'Disconnect')))),
       'No client connected');
     table('rooms', ['Room', 'Members', 'Member ids'], s.rooms.map((r) =>

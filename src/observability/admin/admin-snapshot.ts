@@ -5,6 +5,7 @@
  */
 import type { Hub } from '../../rooms/hub';
 import { routeOf, type RecentError, type TrafficStats } from '../traffic-stats';
+import { boundText } from '../../util/bounded-text';
 
 /** One live connection. */
 export interface AdminConnection {
@@ -13,12 +14,16 @@ export interface AdminConnection {
   route: string;
   remoteAddress: string;
   connectedAt: number;
+  /** Its first `MAX_ROOMS_SHOWN` rooms (names cut to `MAX_NAME` characters). */
   rooms: string[];
+  /** How many rooms it is in. */
+  roomCount: number;
   bufferedBytes: number;
 }
 
 /** One room and its local members. */
 export interface AdminRoom {
+  /** Cut to `MAX_NAME` characters. */
   name: string;
   size: number;
   /** Member ids (the first 50). */
@@ -63,6 +68,19 @@ export interface AdminSnapshot {
 export const MAX_CONNECTIONS = 200;
 export const MAX_ROOMS = 100;
 const MAX_MEMBERS = 50;
+/** Rooms listed per connection. */
+export const MAX_ROOMS_SHOWN = 10;
+/** Longest room name or path shown (clients choose them: a snapshot must not grow with them). */
+export const MAX_NAME = 128;
+
+function firstRooms(rooms: ReadonlySet<string>): string[] {
+  const shown: string[] = [];
+  for (const room of rooms) {
+    if (shown.length === MAX_ROOMS_SHOWN) break;
+    shown.push(boundText(room, MAX_NAME));
+  }
+  return shown;
+}
 
 /** Builds snapshots and turns counter deltas between them into rates. */
 export class SnapshotBuilder {
@@ -96,18 +114,22 @@ export class SnapshotBuilder {
   build(now = Date.now()): AdminSnapshot {
     const { hub, stats } = this;
     const connections: AdminConnection[] = [];
-    for (const c of hub.clients.values()) {
+    const all = [...hub.clients.values()];
+    const openedAt = (c: (typeof all)[number]): number => stats.openedAt.get(c) ?? now;
+    // Newest first; rows are built only for those sent.
+    all.sort((a, b) => openedAt(b) - openedAt(a));
+    for (const c of all.slice(0, MAX_CONNECTIONS)) {
       connections.push({
         id: c.id,
-        path: c.path,
+        path: boundText(c.path, MAX_NAME),
         route: routeOf(c),
         remoteAddress: c.remoteAddress,
-        connectedAt: stats.openedAt.get(c) ?? now,
-        rooms: [...c.rooms],
+        connectedAt: openedAt(c),
+        rooms: firstRooms(c.rooms),
+        roomCount: c.rooms.size,
         bufferedBytes: c.socket?.bufferedAmount ?? 0,
       });
     }
-    connections.sort((a, b) => b.connectedAt - a.connectedAt);
     let memberships = 0;
     const rooms: AdminRoom[] = [];
     for (const [name, members] of hub.roomMembers) {
@@ -121,6 +143,7 @@ export class SnapshotBuilder {
         if (room.members.length >= MAX_MEMBERS) break;
         room.members.push(member.id);
       }
+      room.name = boundText(room.name, MAX_NAME);
     }
     let messagesIn = 0;
     let messagesOut = 0;
@@ -156,7 +179,7 @@ export class SnapshotBuilder {
         messagesOut,
         errors,
       },
-      connections: connections.slice(0, MAX_CONNECTIONS),
+      connections,
       rooms,
       events,
       errors: [...stats.recentErrors].reverse(),
