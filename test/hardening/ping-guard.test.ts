@@ -15,8 +15,14 @@ afterEach(async () => {
 async function pingPaced(ws: import('ws').WebSocket, n: number): Promise<void> {
   for (let i = 0; i < n && ws.readyState === ws.OPEN; i++) {
     await new Promise<void>((resolve) => {
-      ws.once('pong', () => resolve());
-      ws.once('close', () => resolve());
+      // Both listeners go once either fires: a close listener left behind per ping piles up on the socket.
+      const done = (): void => {
+        ws.off('pong', done);
+        ws.off('close', done);
+        resolve();
+      };
+      ws.on('pong', done);
+      ws.on('close', done);
       ws.ping();
     });
   }
