@@ -84,6 +84,18 @@ const cases: Case[] = [
     why: 'RFC 6455 4.1',
   },
   {
+    name: 'a Sec-WebSocket-Protocol with a space inside a name',
+    expected: 400,
+    lines: ['GET /r?token=t HTTP/1.1', 'Host: 127.0.0.1', ...UPGRADE, KEY, 'Sec-WebSocket-Version: 13', 'Origin: https://app.example.com', 'Sec-WebSocket-Protocol: chat v2'],
+    why: 'RFC 6455 4.1 (a token list): refused by the handshake check before @OnConnect (ws refused it only after)',
+  },
+  {
+    name: 'a duplicated Sec-WebSocket-Protocol',
+    expected: 400,
+    lines: ['GET /r?token=t HTTP/1.1', 'Host: 127.0.0.1', ...UPGRADE, KEY, 'Sec-WebSocket-Version: 13', 'Origin: https://app.example.com', 'Sec-WebSocket-Protocol: chat, chat'],
+    why: 'ws refuses duplicates; the handshake check does so before @OnConnect',
+  },
+  {
     name: 'Origin not in allowedOrigins',
     expected: 403,
     lines: ['GET /r?token=t HTTP/1.1', 'Host: 127.0.0.1', ...UPGRADE, KEY, 'Sec-WebSocket-Version: 13', 'Origin: https://evil.example.net'],
