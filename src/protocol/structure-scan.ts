@@ -90,13 +90,36 @@ function pathOf(text: string, frames: Frame[], upTo: number): string {
   return segments.join('.');
 }
 
+const STRUCTURAL = /[",:{}[\]]/;
+
+// The usual layout, `{"event":"…",…,"id":…}`: the event first and the id last can be read from the
+// two ends of the text without scanning the middle. (A member right before the final `}` and after a
+// comma belongs to the outermost object; anything else is left to the scan.)
+const HEAD_EVENT = /^\s*\{\s*"event"\s*:\s*("(?:[^"\\]|\\.)*")\s*[,}]/;
+const TAIL_ID = /,\s*"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\]|\\.)*")\s*\}\s*$/;
+const ENDS = 1024;
+
+// The envelope's event and id once a limit is broken: those the scan has met, else read from the ends.
+function readEnds(text: string, overLimit: PayloadOverLimit, event: unknown, id: unknown): ScanResult | undefined {
+  if (event === undefined) {
+    const head = HEAD_EVENT.exec(text.slice(0, ENDS));
+    if (head === null) return undefined; // an unusual layout: scan on
+    event = decode(head[1]!);
+  }
+  if (id === undefined) {
+    const tail = TAIL_ID.exec(text.slice(-ENDS));
+    if (tail !== null) id = decode(tail[1]!);
+  }
+  return { overLimit, event, id };
+}
+
 // A top-level value longer than this is no event name or id worth decoding.
 const MAX_TOP_VALUE = 1024;
 
 /**
  * Scans an envelope's text. Returns `undefined` when no limit is broken (or the text is no JSON at all:
- * `JSON.parse` will say so), else the first broken limit and the envelope's `event` and `id` (when
- * spelled plainly). Depth counts from the payload (the envelope is level 0). Duplicate keys count as sent.
+ * `JSON.parse` will say so), else the first broken limit and the envelope's `event` and `id` (spelled
+ * plainly, and the id before the broken part or last; the scan stops at the limit when it can). Depth counts from the payload (the envelope is level 0). Duplicate keys count as sent.
  * The envelope's own fields count against `maxKeys` (at least 16); breaking that leaves `event` unset.
  */
 export function scanStructure(text: string, limits: StructureLimits): ScanResult | undefined {
@@ -109,10 +132,12 @@ export function scanStructure(text: string, limits: StructureLimits): ScanResult
   let valueStart = -1;
   let event: unknown;
   let id: unknown;
-  const length = text.length;
   // The envelope's own fields: as many as an object of the payload may have, and never fewer than 16.
   const envelopeFields = Math.max(limits.maxKeys, 16);
-  for (let i = 0; i < length; i++) {
+  // Jump from one structural character to the next (numbers, literals and blanks are skipped natively).
+  const structural = new RegExp(STRUCTURAL.source, 'g');
+  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
+    let i = match.index;
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = stringEnd(text, i);
@@ -125,6 +150,7 @@ export function scanStructure(text: string, limits: StructureLimits): ScanResult
         expectKey = false;
       }
       i = end;
+      structural.lastIndex = i + 1;
     } else if (c === COLON) {
       if (frames.length === 1 && topKey !== undefined) valueStart = i + 1;
     } else if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -150,12 +176,16 @@ export function scanStructure(text: string, limits: StructureLimits): ScanResult
         overLimit = new PayloadOverLimit(frame.array ? 'maxArrayLength' : 'maxPayloadKeys', pathOf(text, frames, frames.length - 1));
         envelopeOverLimit = frames.length === 1;
         if (envelopeOverLimit) break;
+        const read = readEnds(text, overLimit, event, id);
+        if (read !== undefined) return read;
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       frames.push({ array: c === OPEN_ARRAY, commas: 0, keyStart: -1 });
       expectKey = c === OPEN_OBJECT;
       if (overLimit === undefined && frames.length - 1 > limits.maxDepth) {
         overLimit = new PayloadOverLimit('maxPayloadDepth', pathOf(text, frames, frames.length - 1));
+        const read = readEnds(text, overLimit, event, id);
+        if (read !== undefined) return read;
       }
     }
   }
