@@ -3,6 +3,7 @@
  * The Markdown report: per case and server, min / median / max over rounds, and every ratio as the
  * median and min–max of per-round ratios against raw `ws` and raw `ws` + batching of the same run.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -104,13 +105,22 @@ function versionOf(name: string): string {
   return '?';
 }
 
+// The commit the framework was built from (`npm run bench` builds dist/ first), marked when src/ differs.
+function sourceCommit(): string {
+  const git = (args: string[]): string =>
+    spawnSync('git', args, { cwd: join(__dirname, '..', '..'), encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (!head) return 'an unknown commit';
+  return git(['status', '--porcelain', '--', 'src']) ? `${head} with local changes in src/` : head;
+}
+
 /** The machine and software the run used. */
 export function describeMachine(): string[] {
   const root = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
   return [
     `- CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`,
     `- Load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared: absolute figures move 15–25 % between runs, ratios much less)`,
-    `- Node ${process.version}; ws-controllers ${root.version} (compiled dist/); ws ${versionOf('ws')}; @nestjs/core ${versionOf('@nestjs/core')}, @nestjs/websockets ${versionOf('@nestjs/websockets')}, @nestjs/platform-ws ${versionOf('@nestjs/platform-ws')}; class-validator ${versionOf('class-validator')}; socket.io ${versionOf('socket.io')}`,
+    `- Node ${process.version}; ws-controllers ${root.version} (dist/ compiled from ${sourceCommit()}); ws ${versionOf('ws')}; @nestjs/core ${versionOf('@nestjs/core')}, @nestjs/websockets ${versionOf('@nestjs/websockets')}, @nestjs/platform-ws ${versionOf('@nestjs/platform-ws')}; class-validator ${versionOf('class-validator')}; socket.io ${versionOf('socket.io')}`,
     `- Server pinned to core 0, load client to core 1: ${pinned ? 'yes (taskset)' : 'no (taskset missing)'}`,
   ];
 }
