@@ -171,8 +171,9 @@ export function renderReport(input: ReportInput): string {
       'plain raw ws there only shows that batching works.',
     '',
     'ws-controllers **frames a broadcast once** (one encode, one frame, the same bytes written to every member) only ' +
-      'on the Node transport (`ws`) with permessage-deflate off (the default) for that connection; a member whose ' +
-      'connection negotiated deflate, or whose sender is still busy compressing, is sent its own frame. ' +
+      'on the Node transport (`ws`) with permessage-deflate off (the default) for that connection, while the ws-internals ' +
+      'fast paths are on (start-up probe passed, no `WS_CONTROLLERS_NO_WS_INTERNALS=1`); a member whose connection ' +
+      'negotiated deflate, or whose sender is still busy, is sent its own frame of the same text. ' +
       'Bun and Deno rows use those runtimes\' own send paths.',
     '',
     '## Ratios at a glance (ws-controllers rows)',
