@@ -8,7 +8,7 @@ import { CloseCodes } from '../protocol/close-codes';
 import type { Logger } from '../util/logger';
 import { Connection } from '../connections/connection';
 import type { CompiledController } from '../dispatch/compiled-controller';
-import { encodeError, parseEnvelope, type WireError } from '../protocol/envelope';
+import { asEnvelope, encodeError, parseFrame, type WireError } from '../protocol/envelope';
 import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
 import { boundText } from '../util/bounded-text';
 import { isThenable } from '../dispatch/invoker';
@@ -146,8 +146,9 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   message(connection: EngineConnection, data: string | Uint8Array, isBinary: boolean): void {
     const controller = connection.controller;
     if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
-    const envelope = parseEnvelope(data, controller.payloadLimits);
-    if (envelope === undefined) return this.raw(connection, controller, data, false);
+    const value = parseFrame(data, controller.payloadLimits);
+    const envelope = asEnvelope(value);
+    if (envelope === undefined) return this.raw(connection, controller, data, false, requestIdOf(value));
     const tap = this.settings.onEnvelope;
     if (tap !== undefined) tap(connection, envelope);
     const event = envelope.event;
@@ -189,11 +190,12 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     connection.sendText(encodeError(wire, id));
   }
 
-  private raw(connection: EngineConnection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean): void {
+  /** A frame that is not an envelope; `id` is the valid `id` it carried, if it parsed to an object with one. */
+  private raw(connection: EngineConnection, controller: CompiledController, data: string | Uint8Array, isBinary: boolean, id?: string | number): void {
     const hook = controller.rawHook;
     if (hook === undefined) {
       const message = isBinary ? 'Binary messages are not accepted here' : 'Expected a JSON envelope {"event": string, "payload"?: any, "id"?: string | number}';
-      this.stray(connection, controller, { code: ErrorCodes.BAD_MESSAGE, message }, undefined);
+      this.stray(connection, controller, { code: ErrorCodes.BAD_MESSAGE, message }, id);
       return;
     }
     const reply = (value: unknown): void => {
@@ -202,10 +204,10 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     };
     try {
       const result = hook.invoke(connection, undefined, { raw: new RawMessageData(data, isBinary) });
-      if (isThenable(result)) result.then(reply, (error: unknown) => controller.fail(connection, error, undefined, undefined));
+      if (isThenable(result)) result.then(reply, (error: unknown) => controller.fail(connection, error, undefined, id));
       else reply(result);
     } catch (error) {
-      controller.fail(connection, error, undefined, undefined);
+      controller.fail(connection, error, undefined, id);
     }
   }
 
@@ -264,4 +266,11 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       this.logger.warn({ running: this.disconnecting.size }, '@OnDisconnect handlers still running at the shutdown deadline');
     }
   }
+}
+
+/** The `id` of a parsed frame that is not an envelope, when it is an object with a valid one (its error answers on it). */
+function requestIdOf(value: unknown): string | number | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }

@@ -40,40 +40,48 @@ function validId(id: unknown): id is string | number | undefined {
 }
 
 // A large frame over a limit is never parsed: its payload becomes the marker the handler path answers.
-function overLimit(scan: ScanResult): Envelope | undefined {
+function overLimit(scan: ScanResult): Record<string, unknown> {
   const { event, id } = scan;
-  if (typeof event !== 'string' || !validId(id)) return undefined;
   return id === undefined ? { event, payload: scan.overLimit } : { event, payload: scan.overLimit, id };
 }
 
+/** What `parseFrame` returns for text that is not JSON. */
+export const NOT_JSON: unique symbol = Symbol('not JSON');
+
 /**
- * Parses a text frame; returns `undefined` when it is not an envelope
- * (not JSON, not an object, no string `event`, or an `id` that is neither string nor number).
- * Keys named `__proto__` or `constructor`, however spelled, are dropped at every depth.
- * With `limits`, a large frame that breaks one is not parsed: its payload is a `PayloadOverLimit`.
+ * Parses a text frame to its JSON value (`NOT_JSON` when it is not JSON); `asEnvelope` then says
+ * whether it is an envelope. Keys named `__proto__` or `constructor`, however spelled, are dropped at
+ * every depth. With `limits`, a large frame that breaks one is not parsed: its top-level `event` and
+ * `id` are read by the scan, and its payload is a `PayloadOverLimit`.
  */
-export function parseEnvelope(text: string, limits?: StructureLimits): Envelope | undefined {
+export function parseFrame(text: string, limits?: StructureLimits): unknown {
   if (limits !== undefined && text.length >= SCAN_MIN_LENGTH) {
     const scan = scanStructure(text, limits);
     if (scan !== undefined) return overLimit(scan);
   }
-  let value: unknown;
   try {
-    if (!mayHide('__proto__', text) && !mayHide('constructor', text)) {
-      value = JSON.parse(text);
-    } else {
-      // JSON.parse refuses a BOM and the library would strip it: refuse it on both paths alike.
-      if (text.charCodeAt(0) === 0xfeff) return undefined;
-      value = secureParse(text, undefined, SECURE) as unknown;
-      if (value !== null && typeof value === 'object' && mayHide('constructor', text)) dropConstructorKeys(value);
-    }
+    if (!mayHide('__proto__', text) && !mayHide('constructor', text)) return JSON.parse(text) as unknown;
+    // JSON.parse refuses a BOM and the library would strip it: refuse it on both paths alike.
+    if (text.charCodeAt(0) === 0xfeff) return NOT_JSON;
+    const value = secureParse(text, undefined, SECURE) as unknown;
+    if (value !== null && typeof value === 'object' && mayHide('constructor', text)) dropConstructorKeys(value);
+    return value;
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
+}
+
+/** The envelope a parsed frame is, or `undefined` (not an object, no string `event`, or an `id` that is neither string nor number). */
+export function asEnvelope(value: unknown): Envelope | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const envelope = value as Envelope;
   if (typeof envelope.event !== 'string') return undefined;
   return validId(envelope.id) ? envelope : undefined;
+}
+
+/** Parses a text frame; returns `undefined` when it is not an envelope (see `parseFrame` and `asEnvelope`). */
+export function parseEnvelope(text: string, limits?: StructureLimits): Envelope | undefined {
+  return asEnvelope(parseFrame(text, limits));
 }
 
 /** The start of every frame about `event`: `{"event":"<event>"`. */

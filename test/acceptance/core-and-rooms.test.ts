@@ -729,8 +729,9 @@ describe('wire protocol: errors', () => {
     ['a JSON number', '42'],
     ['a JSON string', '"echo"'],
     ['JSON null', 'null'],
-    ['an object without event', '{"payload":1,"id":1}'],
-    ['an object whose event is not a string', '{"event":5,"id":2}'],
+    // Their ids are not the ones `request()` uses below (the error answers on them).
+    ['an object without event', '{"payload":1,"id":"no-event"}'],
+    ['an object whose event is not a string', '{"event":5,"id":"bad-event"}'],
     ['an id that is neither string nor number', '{"event":"echo","id":{"x":1}}'],
   ])('%s gets BAD_MESSAGE and the connection stays open', async (_label, text) => {
     const app = await start();
