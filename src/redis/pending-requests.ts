@@ -10,7 +10,7 @@ interface Entry {
   waiting?: Set<string> | undefined;
   replies: Map<string, unknown>;
   timer: NodeJS.Timeout;
-  stop?: (value: unknown) => boolean;
+  stop?: ((value: unknown) => boolean) | undefined;
   settle: () => void;
 }
 

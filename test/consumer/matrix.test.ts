@@ -18,6 +18,7 @@ import { bootstrap, InMemoryAdapter, type BootstrapOptions, type WsClient } from
 import { createMockClient, createTestingApp, type TestingApp } from 'ws-controllers/testing';
 import { connect } from 'ws-controllers/client';
 import { RedisAdapter } from 'ws-controllers/redis';
+import { createEmitter, type EmitterOptions } from 'ws-controllers/emitter';
 import { createAsyncApiDocument, verifyEventMap } from 'ws-controllers/asyncapi';
 import { bunTransport } from 'ws-controllers/bun';
 import { denoTransport } from 'ws-controllers/deno';
@@ -33,7 +34,8 @@ const options: BootstrapOptions = {
   logger: env.QUIET ? false : undefined,
   allowedOrigins: env.ORIGIN ? [env.ORIGIN] : undefined,
 };
-export const uses = [bootstrap, createMockClient, createTestingApp, connect, createAsyncApiDocument, verifyEventMap, options];
+const emitterOptions: EmitterOptions = { url: env.REDIS_URL, keyPrefix: env.PREFIX, logger: env.QUIET ? false : undefined };
+export const uses = [bootstrap, createMockClient, createTestingApp, connect, createAsyncApiDocument, verifyEventMap, options, createEmitter, emitterOptions];
 export type Uses = [TestingApp, WsClient];
 `;
 
