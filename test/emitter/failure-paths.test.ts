@@ -21,7 +21,7 @@ describeRedis('Emitter: failure paths', () => {
   const redis = new RedisServer();
   let run = 0;
   const emitters: Emitter[] = [];
-  const open = (keyPrefix: string, requestTimeoutMs = 600): Emitter => {
+  const open = (keyPrefix: string, requestTimeoutMs = 1500): Emitter => {
     const emitter = createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs, logger: false });
     emitters.push(emitter);
     return emitter;
@@ -167,7 +167,7 @@ describeRedis('Emitter: Redis frozen, dead, or not there yet', () => {
     const emitter = createEmitter({
       url: redis.url,
       keyPrefix: 'frozen',
-      requestTimeoutMs: 500,
+      requestTimeoutMs: 1500,
       logger: false,
     });
     await emitter.broadcast('warm-up');
@@ -182,8 +182,8 @@ describeRedis('Emitter: Redis frozen, dead, or not there yet', () => {
 
   test('with Redis dead, calls reject with CLUSTER_UNAVAILABLE; once it is back they work again', async () => {
     const keyPrefix = 'dead';
-    const emitter = createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 500, logger: false });
-    const node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 500 });
+    const emitter = createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 1500, logger: false });
+    const node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1500 });
     const sockets: TestSocket[] = [];
     try {
       const socket = await openClient(node.app.port, sockets);

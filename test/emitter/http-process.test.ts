@@ -18,9 +18,9 @@ describeRedis('Emitter in an HTTP process: reaching clients on two nodes', () =>
 
   beforeAll(async () => {
     await redis.start();
-    a = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1000 });
-    b = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1000 });
-    api = await startHttpEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 1000 });
+    a = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 3000 });
+    b = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 3000 });
+    api = await startHttpEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 3000 });
   }, 30_000);
 
   afterAll(async () => {
@@ -135,10 +135,10 @@ describeRedis('Emitter in an HTTP process: Redis away', () => {
 
   test('with Redis gone every call answers 503 CLUSTER_UNAVAILABLE within its timeout, and the process still closes', async () => {
     const keyPrefix = 'emitter-away';
-    const node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 500 });
+    const node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1500 });
     const sockets: TestSocket[] = [];
     const client = await openClient(node.app.port, sockets);
-    const api = await startHttpEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 500 });
+    const api = await startHttpEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 1500 });
     try {
       expect((await api.post('/send', { clientId: client.id, event: 'up' })).body.result).toBe(true);
       await redis.stop();

@@ -56,10 +56,11 @@ describeRedis('Redis protocol versions', () => {
   let emitter: Emitter;
   const emitterLog = captureLogger();
 
+  // A long timeout: the other side is played by hand, over connections opened per step.
   beforeAll(async () => {
     await redis.start();
-    node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1000, logger: nodeLog });
-    emitter = createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 1000, logger: emitterLog });
+    node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 5000, logger: nodeLog });
+    emitter = createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 5000, logger: emitterLog });
   });
   afterAll(async () => {
     await emitter.close();
