@@ -16,7 +16,13 @@ export interface BroadcastPacket {
   /** Only clients connected on this controller path. */
   path?: string | undefined;
   /** W3C trace context of the publisher (set when tracing is on), so deliveries elsewhere join its trace. */
-  trace?: { traceparent: string; tracestate?: string | undefined } | undefined;
+  trace?: TraceCarrier | undefined;
+}
+
+/** W3C Trace Context fields carried from one node to another. */
+export interface TraceCarrier {
+  traceparent: string;
+  tracestate?: string | undefined;
 }
 
 /** What a node offers its adapter: local delivery and local lookups. */
@@ -27,8 +33,11 @@ export interface AdapterHost {
   readonly logger?: import('../util/logger').Logger | undefined;
   /** Delivers to matching local clients; returns how many received it. */
   deliverLocal(packet: BroadcastPacket): number;
-  /** Sends a text (or binary) frame to one local client; false when it is not here or closed. */
-  sendLocal(clientId: string, data: string | Uint8Array): boolean;
+  /**
+   * Sends a text (or binary) frame to one local client; false when it is not here or closed. `trace` is the
+   * trace context the sending node carried with the command (see `traceContext`).
+   */
+  sendLocal(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): boolean;
   /** Closes one local client; false when it is not here. */
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean;
   /** Makes a local client join a room; false when it is not here. */
@@ -41,6 +50,8 @@ export interface AdapterHost {
   localMembers(room: string): string[];
   /** Rooms of a local client, or undefined when it is not here. */
   localRoomsOf(clientId: string): string[] | undefined;
+  /** The trace context to carry with a command sent to another node now (present while tracing is on). */
+  traceContext?(): TraceCarrier | undefined;
 }
 
 /** The cluster side of rooms and client targeting. Every method may be called concurrently. */

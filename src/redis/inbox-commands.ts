@@ -22,7 +22,7 @@ const RECENT_LIMIT = 10_000;
 const RUNNING = Symbol('running');
 
 /** A command without the fields the sender fills in. */
-export type CommandBody = Omit<InboxMessage, 'r' | 'f' | 'x' | 'b' | 'v' | 'w'>;
+export type CommandBody = Omit<InboxMessage, 'r' | 'f' | 'x' | 'b' | 'v' | 'w' | 'tp' | 'ts'>;
 
 /** What the commands need besides the connection (an emitter has no host: it runs none). */
 export interface InboxContext {
@@ -68,6 +68,11 @@ export class InboxCommands {
       w: REDIS_PROTOCOL_VERSION,
       x: deadline,
     };
+    const trace = self.host?.traceContext?.();
+    if (trace !== undefined) {
+      message.tp = trace.traceparent;
+      if (trace.tracestate !== undefined) message.ts = trace.tracestate;
+    }
     let text: string | undefined;
     if (typeof data === 'string') text = data;
     else if (data !== undefined) {
@@ -141,7 +146,11 @@ export class InboxCommands {
     const clientId = message.c ?? '';
     switch (message.t) {
       case 'send':
-        return host.sendLocal(clientId, message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''));
+        return host.sendLocal(
+          clientId,
+          message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''),
+          typeof message.tp === 'string' ? { traceparent: message.tp, tracestate: message.ts } : undefined,
+        );
       case 'disconnect':
         return host.disconnectLocal(clientId, message.code, message.reason);
       case 'join':

@@ -118,6 +118,9 @@ export interface InboxMessage {
   b?: 1 | undefined;
   /** Result (acks). */
   v?: unknown | undefined;
+  /** W3C `traceparent` and `tracestate` of the sender (nodes without tracing ignore them). */
+  tp?: string | undefined;
+  ts?: string | undefined;
 }
 
 /** Parses JSON, undefined when malformed. */

@@ -2,28 +2,38 @@
  * @module tracing/cluster-tracer
  * Spans of what crosses to other nodes: a PRODUCER span per broadcast handed to the adapter
  * (`publish broadcast`, its context carried in the packet) and, on every node that receives it, a
- * CONSUMER span for the local delivery (`deliver broadcast`), child of and linked to the publisher's span.
- * Built by viewing the adapter (its `publish`) and the host the adapter delivers through.
+ * CONSUMER span for the local delivery (`deliver broadcast`), child of and linked to the publisher's span;
+ * the same for a send to one client on another node (`send client`, `deliver client`).
+ * Built by viewing the adapter (`publish`, `sendRemote`) and the host the adapter delivers through.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
+import type { Adapter, AdapterHost, BroadcastPacket, TraceCarrier } from '../adapter/adapter';
 import { Attr, MESSAGING_SYSTEM } from './semconv';
 import type { TraceCore } from './trace-core';
 import { formatTraceparent, parseTraceparent } from './trace-context';
 
 const BROADCAST = 'broadcast';
+const CLIENT = 'client';
+/** Rooms listed on a span at most (`room_count` has them all). */
+export const MAX_ROOMS = 32;
 
-function packetAttributes(packet: BroadcastPacket, operation: string, type: string): Attributes {
-  const attributes: Attributes = {
+function operationAttributes(operation: string, type: string): Attributes {
+  return {
     [Attr.SYSTEM]: MESSAGING_SYSTEM,
     [Attr.SYSTEM_NAME]: MESSAGING_SYSTEM,
     [Attr.OPERATION]: operation,
     [Attr.OPERATION_NAME]: operation,
     [Attr.OPERATION_TYPE]: type,
   };
+}
+
+function packetAttributes(packet: BroadcastPacket, operation: string, type: string): Attributes {
+  const attributes = operationAttributes(operation, type);
   const rooms = packet.rooms;
   if (rooms !== undefined) {
-    attributes[Attr.ROOMS] = [...rooms];
+    // A broadcast to thousands of rooms should not make a span of thousands of values.
+    attributes[Attr.ROOMS] = rooms.length > MAX_ROOMS ? rooms.slice(0, MAX_ROOMS) : [...rooms];
+    attributes[Attr.ROOM_COUNT] = rooms.length;
     if (rooms.length === 1) attributes[Attr.DESTINATION] = rooms[0];
   }
   if (packet.path !== undefined) attributes[Attr.PATH] = packet.path;
@@ -43,7 +53,17 @@ export class ClusterTracer {
       const traced: BroadcastPacket = { ...packet, trace: formatTraceparent(span.spanContext()) };
       return core.run(span, parent, () => adapter.publish(traced)) as Promise<void>;
     };
-    const members = new Map<PropertyKey, unknown>([['publish', publish]]);
+    const sendRemote = (clientId: string, data: string | Uint8Array): Promise<boolean> => {
+      const parent = core.scope.active();
+      const attributes = { ...operationAttributes('send', 'send'), [Attr.TARGET_CLIENT]: clientId };
+      const span = core.tracer.startSpan(`send ${CLIENT}`, { kind: core.api.SpanKind.PRODUCER, attributes }, parent);
+      // The adapter reads the context to carry from the host (`traceContext`), within this span.
+      return core.run(span, parent, () => adapter.sendRemote(clientId, data), (sent) => ({ [Attr.DELIVERED]: sent === true })) as Promise<boolean>;
+    };
+    const members = new Map<PropertyKey, unknown>([
+      ['publish', publish],
+      ['sendRemote', sendRemote],
+    ]);
     return new Proxy(adapter, {
       get(target, key) {
         const own = members.get(key);
@@ -91,8 +111,19 @@ class TracedHost implements AdapterHost {
     return core.run(span, start.parent, () => this.host.deliverLocal(packet), (delivered) => ({ [Attr.RECIPIENTS]: delivered as number })) as number;
   }
 
-  sendLocal(clientId: string, data: string | Uint8Array): boolean {
-    return this.host.sendLocal(clientId, data);
+  sendLocal(clientId: string, data: string | Uint8Array, trace?: TraceCarrier): boolean {
+    const core = this.core;
+    const start = core.fromPeer(trace === undefined ? undefined : parseTraceparent(core.api, trace.traceparent, trace.tracestate));
+    const attributes = { ...operationAttributes('deliver', 'process'), [Attr.TARGET_CLIENT]: clientId };
+    const span = core.tracer.startSpan(`deliver ${CLIENT}`, { kind: core.api.SpanKind.CONSUMER, attributes, links: start.links }, start.parent);
+    return core.run(span, start.parent, () => this.host.sendLocal(clientId, data), (sent) => ({ [Attr.DELIVERED]: sent === true })) as boolean;
+  }
+
+  /** The current span's context, for the adapter to carry with a command. */
+  traceContext(): TraceCarrier | undefined {
+    const span = this.core.api.trace.getSpan(this.core.scope.active());
+    const context = span?.spanContext();
+    return context !== undefined && this.core.api.isSpanContextValid(context) ? formatTraceparent(context) : undefined;
   }
 
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean {

@@ -36,8 +36,11 @@ export const Attr = {
   GUARD_ALLOWED: 'messaging.ws_controllers.guard.allowed',
   PROPERTY: 'messaging.ws_controllers.property',
   ROOMS: 'messaging.ws_controllers.rooms',
+  ROOM_COUNT: 'messaging.ws_controllers.room_count',
   PATH: 'messaging.ws_controllers.path',
   RECIPIENTS: 'messaging.ws_controllers.recipients',
+  TARGET_CLIENT: 'messaging.ws_controllers.target_client_id',
+  DELIVERED: 'messaging.ws_controllers.delivered',
 } as const;
 
 /** Values of `messaging.ws_controllers.outcome`. */

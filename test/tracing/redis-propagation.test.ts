@@ -75,6 +75,30 @@ describeRedis('tracing across nodes through Redis', () => {
     expect(a.exporter.getFinishedSpans().map((s) => s.name)).not.toContain('deliver broadcast');
   });
 
+  test("a send by id to a client on another node: 'deliver client' there is a child of 'send client' here", async () => {
+    const prefix = `trace-${++run}`;
+    const nodeA = await node({ tracerProvider: a.provider }, prefix);
+    const nodeB = await node({ tracerProvider: b.provider }, prefix);
+    const sender = await socketOn(nodeA);
+    const target = await socketOn(nodeB);
+    const id = (await target.request('whoami')).payload as string;
+    const told = target.next('told');
+    sender.send({ event: 'tell', id: 1, payload: { to: id, text: 'psst' }, traceparent: TRACEPARENT });
+    expect((await sender.next('tell')).payload).toBe(true);
+    expect((await told).payload).toBe('psst');
+
+    const send = await spanEnded(a.exporter, 'send client');
+    expect(send.kind).toBe(SpanKind.PRODUCER);
+    expect(send.spanContext().traceId).toBe(TRACE_ID);
+    expect(parentOf(send)).toBe(spanNamed(a.exporter, 'handler ChatController.tell').spanContext().spanId);
+    expect(send.attributes).toMatchObject({ 'messaging.ws_controllers.target_client_id': id, 'messaging.ws_controllers.delivered': true });
+    const deliver = await spanEnded(b.exporter, 'deliver client');
+    expect(deliver.kind).toBe(SpanKind.CONSUMER);
+    expect(parentOf(deliver)).toBe(send.spanContext().spanId);
+    expect(deliver.links.map((l) => l.context.spanId)).toEqual([send.spanContext().spanId]);
+    expect(deliver.attributes['messaging.ws_controllers.delivered']).toBe(true);
+  });
+
   test('a traced node and an untraced one still talk: deliveries work both ways, the traced side gets a root span', async () => {
     const prefix = `trace-${++run}`;
     const traced = await node({ tracerProvider: a.provider }, prefix);
@@ -85,6 +109,11 @@ describeRedis('tracing across nodes through Redis', () => {
     const toPlain = onPlain.next('shouted');
     await onTraced.request('shout', { text: 'from traced' });
     expect((await toPlain).payload).toBe('from traced');
+
+    const told = onPlain.next('told');
+    const plainId = (await onPlain.request('whoami')).payload as string;
+    expect((await onTraced.request('tell', { to: plainId, text: 'by id' })).payload).toBe(true);
+    expect((await told).payload).toBe('by id');
 
     const toTraced = onTraced.next('shouted');
     await onPlain.request('shout', { text: 'from plain' });

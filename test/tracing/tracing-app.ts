@@ -3,6 +3,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { IsString, MaxLength } from 'class-validator';
 import { injectable } from 'tsyringe';
 import {
+  ClientService,
   ConnectedClient,
   Module,
   OnConnect,
@@ -40,7 +41,10 @@ export class ConnectToken implements CanActivate {
 @WebSocketController('/chat')
 @UseGuards(ConnectToken)
 export class ChatController {
-  constructor(private readonly rooms: RoomService) {}
+  constructor(
+    private readonly rooms: RoomService,
+    private readonly clients: ClientService,
+  ) {}
 
   @OnConnect()
   connect(@ConnectedClient() client: WsClient): Promise<void> {
@@ -68,6 +72,16 @@ export class ChatController {
   async shout(@Payload('text') text: string): Promise<string> {
     await this.rooms.to('lobby').emit('shouted', text);
     return 'ok';
+  }
+
+  @OnMessage('whoami')
+  whoami(@ConnectedClient() client: WsClient): string {
+    return client.id;
+  }
+
+  @OnMessage('tell')
+  async tell(@Payload('to') to: string, @Payload('text') text: string): Promise<boolean> {
+    return this.clients.send(to, 'told', text);
   }
 
   @OnMessage('plain')
