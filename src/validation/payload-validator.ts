@@ -7,6 +7,7 @@ import { getMetadataStorage, validate, validateSync, type ValidationError, type 
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import { getPropertyType } from '../metadata/reflection';
 import { flattenValidationErrors, type ValidationDetail } from './validation-details';
+import { boundText, MAX_QUOTED_INPUT } from '../util/bounded-text';
 import { withUnknownKeys } from './unknown-keys';
 import { validatorStrategy, type ValidatorStrategy } from './validator-strategy';
 
@@ -38,7 +39,19 @@ export function isAsyncConverter(converter: PayloadConverter): boolean {
 
 /** The error a failed validation sends. */
 export function validationFailed(details: ValidationDetail[]): WsException {
-  return new WsException(ErrorCodes.VALIDATION_FAILED, 'Payload validation failed', { details });
+  return new WsException(ErrorCodes.VALIDATION_FAILED, 'Payload validation failed', { details: details.map(boundDetail) });
+}
+
+// Property names are the client's keys: an error quotes at most 128 characters of one (and a message,
+// which quotes the key too, at most 256), so a long key is not sent back twice over.
+function boundDetail(detail: ValidationDetail): ValidationDetail {
+  const { property, constraints } = detail;
+  let long = property.length > MAX_QUOTED_INPUT;
+  for (const key in constraints) if ((constraints[key] as string).length > 2 * MAX_QUOTED_INPUT) long = true;
+  if (!long) return detail;
+  const bounded: Record<string, string> = {};
+  for (const key in constraints) bounded[boundText(key)] = boundText(constraints[key] as string, 2 * MAX_QUOTED_INPUT);
+  return { property: boundText(property), constraints: bounded };
 }
 
 function typeCheck(expected: string, constraint: string, label: string): PayloadConverter {

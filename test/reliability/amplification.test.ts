@@ -3,6 +3,7 @@
  * refused without being echoed, error messages quote at most 128 characters of client input, and what
  * the admin view and the metrics keep stays bounded however long the strings clients send.
  */
+import { IsString } from 'class-validator';
 import {
   bootstrap,
   Module,
@@ -19,11 +20,20 @@ import { report } from './support/figures';
 
 const TOKEN = 'amplification-admin-token';
 
+class NoteDto {
+  @IsString() text!: string;
+}
+
 @WebSocketController('/amp/:tag', { clientRooms: true })
 class AmplifyController {
   @OnMessage('echo')
   echo(@Payload() payload: unknown) {
     return payload ?? null;
+  }
+
+  @OnMessage('note')
+  note(@Payload() note: NoteDto) {
+    return note.text;
   }
 
   // Handlers that put client input into their errors, as real code does.
@@ -92,6 +102,15 @@ test('error messages quote at most 128 characters of client input', async () => 
   expect(unknown.message.match(/u+/)?.[0].length).toBeLessThanOrEqual(128);
   const room = (await socket.request('join-room', 'r'.repeat(10_000))).payload as { code: string; message: string };
   expect(room.message.length).toBeLessThanOrEqual(256);
+});
+
+test('a 100 KB unknown key in a DTO payload is not sent back: VALIDATION_FAILED quotes 128 characters of it', async () => {
+  const socket = await open();
+  const key = 'k'.repeat(100 * 1024);
+  const text = await nextErrorFrame(socket, () => socket.send({ event: 'note', payload: { text: 'hi', [key]: 1 }, id: 2 }));
+  report('amplification', { attack: '100 KB unknown key in a DTO payload', sentBytes: key.length, replyBytes: text.length });
+  expect(JSON.parse(text)).toMatchObject({ payload: { code: 'VALIDATION_FAILED' }, id: 2 });
+  expect(text.length).toBeLessThan(1024);
 });
 
 test('the admin snapshot and the metrics stay bounded under long client-chosen strings', async () => {
