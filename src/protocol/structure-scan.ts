@@ -90,8 +90,6 @@ function pathOf(text: string, frames: Frame[], upTo: number): string {
   return segments.join('.');
 }
 
-const STRUCTURAL = /[",:{}[\]]/;
-
 // The usual layout, `{"event":"…",…,"id":…}`: the event first and the id last can be read from the
 // two ends of the text without scanning the middle. (A member right before the final `}` and after a
 // comma belongs to the outermost object; anything else is left to the scan.)
@@ -134,10 +132,10 @@ export function scanStructure(text: string, limits: StructureLimits): ScanResult
   let id: unknown;
   // The envelope's own fields: as many as an object of the payload may have, and never fewer than 16.
   const envelopeFields = Math.max(limits.maxKeys, 16);
-  // Jump from one structural character to the next (numbers, literals and blanks are skipped natively).
-  const structural = new RegExp(STRUCTURAL.source, 'g');
-  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
-    let i = match.index;
+  // A plain charCodeAt loop (strings are skipped with indexOf): a regex jumping between structural
+  // characters allocates a match per token and measured several times slower on dense payloads.
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = stringEnd(text, i);
@@ -150,7 +148,6 @@ export function scanStructure(text: string, limits: StructureLimits): ScanResult
         expectKey = false;
       }
       i = end;
-      structural.lastIndex = i + 1;
     } else if (c === COLON) {
       if (frames.length === 1 && topKey !== undefined) valueStart = i + 1;
     } else if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
