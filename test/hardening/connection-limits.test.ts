@@ -61,3 +61,13 @@ test('pending upgrades count against the limit', async () => {
   release();
   await pending;
 });
+
+test('connectionRateLimit refuses upgrades past its bucket from one address with 429 CONNECTION_RATE_LIMITED', async () => {
+  const running = await start({ connectionRateLimit: { points: 2, perMs: 60_000 } });
+  await (await open(running.port)).close();
+  await (await open(running.port)).close();
+  await expect(open(running.port)).rejects.toMatchObject({ status: 429, body: { code: 'CONNECTION_RATE_LIMITED' } });
+  const elsewhere = await connect(urlOf(running.port, '/h'), { localAddress: '127.0.0.2' });
+  sockets.push(elsewhere);
+  expect(elsewhere.ws.readyState).toBe(elsewhere.ws.OPEN);
+});

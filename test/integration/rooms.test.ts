@@ -162,3 +162,29 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<vo
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('client-driven rooms run the pipeline', () => {
+  test('a global guard that refuses messages refuses join-room too', async () => {
+    const guarded = await bootstrap(RoomsModule, { ...testOptions, guards: [(ctx) => ctx.kind === 'connect'] });
+    try {
+      const socket = await connect(urlOf(guarded.port, '/rooms'));
+      expect((await socket.request('join-room', 'vip')).payload).toMatchObject({ code: 'FORBIDDEN', event: 'join-room' });
+      expect(await guarded.get(RoomService).members('vip')).toEqual([]);
+      await socket.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  test('past maxRoomsPerClient join-room answers ROOM_LIMIT', async () => {
+    const limited = await bootstrap(RoomsModule, { ...testOptions, maxRoomsPerClient: 1 });
+    try {
+      const socket = await connect(urlOf(limited.port, '/rooms'));
+      expect((await socket.request('join-room', 'a')).payload).toEqual(['a']);
+      expect((await socket.request('join-room', 'b')).payload).toMatchObject({ code: 'ROOM_LIMIT', event: 'join-room' });
+      await socket.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});

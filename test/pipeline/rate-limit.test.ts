@@ -124,3 +124,25 @@ test('the global rateLimit option is one bucket per client across every handler 
   const other = await open(app, '/shared');
   expect(await codes(other, 'one', 1)).toEqual([1]);
 });
+
+test('frames that reach no handler take tokens from the global bucket, and a refused one is answered only on its id', async () => {
+  const app = await start(LimitModule, { rateLimit: { points: 2, perMs: 60_000, closeAfter: 0 } });
+  const socket = await open(app, '/limited');
+  expect((await socket.request('nope')).payload).toMatchObject({ code: 'UNKNOWN_EVENT' });
+  socket.send('not json');
+  expect((await socket.request('free')).payload).toMatchObject({ code: 'RATE_LIMITED' });
+  expect((await socket.request('nope')).payload).toMatchObject({ code: 'RATE_LIMITED', event: 'nope' });
+  socket.send('still not json');
+  socket.ws.send(Buffer.from([1]));
+  expect((await socket.request('free')).payload).toMatchObject({ code: 'RATE_LIMITED' });
+  const bad = socket.received.filter((m) => (m.payload as { code?: string }).code === 'BAD_MESSAGE');
+  expect(bad).toHaveLength(1); // the one within the bucket; the refused ones got no reply
+});
+
+test('a controller limit counts unknown events on that controller', async () => {
+  const app = await start(LimitModule);
+  const socket = await open(app, '/shared');
+  const replies = await Promise.all(Array.from({ length: 5 }, () => socket.request('nope')));
+  expect(replies.map((r) => (r.payload as { code: string }).code)).toEqual(['UNKNOWN_EVENT', 'UNKNOWN_EVENT', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+  expect((await socket.request('one')).payload).toMatchObject({ code: 'RATE_LIMITED' });
+});
