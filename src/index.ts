@@ -21,12 +21,12 @@ export {
 } from './decorators/params';
 export { Module } from './decorators/module';
 export { WsException, ErrorCodes, type WsExceptionOptions } from './errors/ws-exception';
-export type { WsClient } from './socket/ws-client';
+export type { WsClient, ServerRequestOptions } from './socket/ws-client';
 export { bootstrap } from './app/bootstrap';
 export { WsApp } from './app/ws-app';
 export type { BootstrapOptions } from './app/options';
 export type { Logger, LogFn } from './app/logger';
-export { RoomService, RoomTarget } from './rooms/room-service';
+export { RoomService, RoomTarget, type RoomReply, type RoomRequestResult } from './rooms/room-service';
 export { ClientService, type BroadcastOptions } from './rooms/client-service';
 export type { Adapter, AdapterHost, BroadcastPacket } from './adapter/adapter';
 export { InMemoryAdapter, InMemoryBus } from './adapter/in-memory-adapter';

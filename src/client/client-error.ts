@@ -12,6 +12,8 @@ export const ClientErrorCodes = {
   DISCONNECTED: 'DISCONNECTED',
   /** The client was closed (by `close()`, or for good after the last reconnect attempt). */
   CLOSED: 'CLOSED',
+  /** A stream was cancelled through its `AbortSignal`. */
+  ABORTED: 'ABORTED',
   /** The connection could not be opened (network error; browsers cannot see more). */
   CONNECT_FAILED: 'CONNECT_FAILED',
 } as const;

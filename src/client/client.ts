@@ -11,11 +11,16 @@ import type { ClientOptions, ClientStatus, RequestOptions } from './options';
 import { OPEN, type SocketConstructor, type SocketLike, type SocketProbe } from './socket-like';
 import { closedError, encode, toClientError, withQuery, type ServerErrorPayload } from './wire';
 import { BuiltInEvents } from '../protocol/wire';
+import { Answers } from './answers';
+import { StreamCall, type StreamOptions } from './streams';
 
 export type { ServerErrorPayload };
 
 type RequestArgs<P> = undefined extends P ? [payload?: P, options?: RequestOptions] : [payload: P, options?: RequestOptions];
 type EmitArgs<P> = undefined extends P ? [payload?: P] : [payload: P];
+type StreamArgs<P> = undefined extends P ? [payload?: P, options?: StreamOptions] : [payload: P, options?: StreamOptions];
+/** The items a stream of `K` yields: the declared result, or the item type of a declared async iterable. */
+export type StreamItem<E, K extends keyof E> = ResultOf<E, K> extends AsyncIterable<infer I> ? I : ResultOf<E, K>;
 /** Events `on()` accepts: the declared pushes, and `error`. */
 export type PushName<P> = (keyof P & string) | 'error';
 /** The payload a push listener receives. */
@@ -53,6 +58,8 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
   private state: ClientStatus = 'connecting';
   private readonly policy: ReconnectPolicy | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, StreamCall<unknown>>();
+  private readonly answers = new Answers();
   private outbox: Outgoing[] = [];
   private queuedEmits = 0;
   private readonly listeners = new Listeners();
@@ -126,6 +133,39 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     });
   }
 
+  /**
+   * Calls `event` whose handler streams its reply (returns an async iterable or an observable); read it
+   * with `for await`. Breaking out, `return()` or `options.signal` cancels it on the server.
+   */
+  stream<K extends keyof E & string>(event: K, ...args: StreamArgs<PayloadOf<E, K>>): AsyncIterableIterator<StreamItem<E, K>, undefined> {
+    const [payload, options] = args as [unknown, StreamOptions | undefined];
+    const id = this.nextId++;
+    const timeoutMs = options?.timeoutMs ?? this.options.timeoutMs ?? 10_000;
+    const call = new StreamCall<StreamItem<E, K>>(event, timeoutMs, options?.signal, (notify) => {
+      if (this.streams.get(id) !== call) return;
+      this.streams.delete(id);
+      this.outbox = this.outbox.filter((o) => o.id !== id);
+      if (notify && call.sent && this.isOpen()) this.socket!.send(JSON.stringify({ cancel: id }));
+    });
+    if (this.state === 'closed') {
+      call.fail(this.failure ?? closedError());
+      return call;
+    }
+    this.streams.set(id, call as StreamCall<unknown>);
+    const frame = encode(event, payload, id);
+    if (this.isOpen()) this.sendRequest(id, frame);
+    else this.outbox.push({ frame, id });
+    return call;
+  }
+
+  /**
+   * Answers the server's `client.request(event, ...)`: the value `fn` returns (or resolves) is sent
+   * back, a throw goes back as `{code, message}`. One handler per event; returns a function removing it.
+   */
+  handle<T = unknown>(event: string, fn: (payload: T) => unknown): () => void {
+    return this.answers.set(event, fn as (payload: unknown) => unknown);
+  }
+
   /** Listens to a server push (or `error`: server errors that answer no request). Returns an unsubscribe function. */
   on<K extends PushName<P>>(event: K, fn: (payload: PushPayload<P, K>) => void): () => void {
     return this.listeners.add(event, fn as Listener, false);
@@ -162,8 +202,8 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
   }
 
   private sendRequest(id: number, frame: string): void {
-    const pending = this.pending.get(id);
-    if (!pending) return; // timed out while queued
+    const pending = this.pending.get(id) ?? this.streams.get(id);
+    if (!pending) return; // timed out (or cancelled) while queued
     pending.sent = true;
     this.socket!.send(frame);
   }
@@ -202,7 +242,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       this.opened();
     };
     socket.onmessage = (event) => {
-      if (this.socket === socket && typeof event.data === 'string') this.receive(event.data);
+      if (this.socket === socket && typeof event.data === 'string') this.receive(event.data, socket);
     };
   }
 
@@ -220,14 +260,29 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
   }
 
-  private receive(text: string): void {
-    let message: { event?: unknown; payload?: unknown; id?: unknown };
+  private receive(text: string, socket: SocketLike): void {
+    let message: { event?: unknown; payload?: unknown; id?: unknown; ack?: unknown; stream?: unknown; end?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
       return;
     }
     if (message === null || typeof message !== 'object' || typeof message.event !== 'string') return;
+    if (typeof message.ack === 'number') {
+      // A server request: answered on the socket it came on (an answer on a later one means nothing).
+      const send = (frame: string): void => {
+        if (this.socket === socket && socket.readyState === OPEN) socket.send(frame);
+      };
+      return this.answers.run(message.event, message.payload, message.ack, send);
+    }
+    const stream = typeof message.id === 'number' ? this.streams.get(message.id) : undefined;
+    if (stream !== undefined) {
+      if (message.event === BuiltInEvents.ERROR) return stream.fail(toClientError(message.payload, stream.event));
+      if (message.end === true) return stream.end();
+      stream.push(message.payload);
+      if (message.stream !== true) stream.end(); // a plain reply: a stream of one item
+      return;
+    }
     const pending = typeof message.id === 'number' ? this.pending.get(message.id) : undefined;
     if (pending !== undefined) {
       this.pending.delete(message.id as number);
@@ -246,6 +301,9 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       this.pending.delete(id);
       clearTimeout(pending.timer);
       pending.reject(new ClientError(ClientErrorCodes.DISCONNECTED, `Disconnected before the reply to '${pending.event}'`, { event: pending.event }));
+    }
+    for (const stream of [...this.streams.values()]) {
+      if (stream.sent) stream.fail(new ClientError(ClientErrorCodes.DISCONNECTED, `Disconnected during the stream '${stream.event}'`, { event: stream.event }));
     }
     const error =
       refusal ??
@@ -277,6 +335,9 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       pending.reject(new ClientError(error.code, error.message, { event: pending.event, status: error.status }));
     }
     this.pending.clear();
+    for (const stream of [...this.streams.values()]) {
+      stream.fail(new ClientError(error.code, error.message, { event: stream.event, status: error.status }));
+    }
     this.outbox = [];
     this.queuedEmits = 0;
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);

@@ -2,7 +2,8 @@
  * @module client/public-api
  * Everything both client entries (browser and Node) export besides `connect`.
  */
-export { Client, type ServerErrorPayload, type PushName, type PushPayload, type ClientRuntime } from './client';
+export { Client, type ServerErrorPayload, type PushName, type PushPayload, type ClientRuntime, type StreamItem } from './client';
+export type { StreamOptions } from './streams';
 export { ClientError, ClientErrorCodes, type ClientErrorInit } from './client-error';
 export type { ReconnectOptions } from './backoff';
 export type { ClientOptions, ClientStatus, QueryValues, RequestOptions } from './options';

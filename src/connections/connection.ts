@@ -9,6 +9,8 @@ import { encodeMessage } from '../protocol/envelope';
 import { ReadyState, type PreparedFrame, type TransportSocket } from '../spi/transport';
 import type { BroadcastPacket } from '../adapter/adapter';
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
+import type { ServerRequestOptions } from '../socket/ws-client';
+import { Asks, checkRequestTimeout, disconnectedError } from './asks';
 
 /** What a connection asks of its app for rooms and targeting. */
 export interface ConnectionHub {
@@ -79,6 +81,10 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   /** Frames sent before the socket is attached (only while `socket` is undefined and not closed). */
   private pending: Outgoing[] | undefined;
   private pendingClose: { code?: number; reason?: string } | undefined;
+  /** Requests this server sent to the client (`request()`), created on the first one. */
+  private asks: Asks | undefined;
+  /** Streams replying to this client's requests, by request id: their cancel functions. */
+  private streams: Map<unknown, () => void> | undefined;
 
   constructor(
     init: ConnectionInit,
@@ -141,6 +147,77 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   abandon(): void {
     this.pending = undefined;
     this.closed = true;
+    this.gone();
+  }
+
+  /** @internal The connection ended: pending requests reject with `DISCONNECTED`, streams are cancelled. */
+  gone(): void {
+    const asks = this.asks;
+    if (asks !== undefined) asks.disconnected();
+    const streams = this.streams;
+    if (streams === undefined) return;
+    this.streams = undefined;
+    for (const cancel of streams.values()) cancel();
+  }
+
+  request(event: string, payload: unknown, options: ServerRequestOptions): Promise<unknown> {
+    const timeoutMs = checkRequestTimeout(options);
+    if (this.closed || this.readyState >= ReadyState.CLOSING) return Promise.reject(disconnectedError(event));
+    let head: string;
+    try {
+      head = encodeMessage(event, payload).slice(0, -1) + ',"ack":';
+    } catch (error) {
+      return Promise.reject(error as Error); // e.g. a circular or BigInt payload
+    }
+    return (this.asks ??= new Asks()).start(event, timeoutMs, (ack) => this.sendText(head + ack + '}'));
+  }
+
+  /** @internal The client's answer to `request()`; `false` when the ack is unknown or expired. */
+  answer(ack: number, payload: unknown, error: unknown): boolean {
+    return this.asks !== undefined && this.asks.answer(ack, payload, error);
+  }
+
+  /** @internal Number of server requests waiting for this client's answer. */
+  get pendingRequests(): number {
+    return this.asks?.size ?? 0;
+  }
+
+  /** @internal Number of streams replying to this client. */
+  get openStreams(): number {
+    return this.streams?.size ?? 0;
+  }
+
+  /**
+   * @internal Registers a stream answering request `id` (a stream already open under that id is
+   * cancelled). Returns `false` when the connection already ended: the caller cancels it itself.
+   */
+  openStream(id: unknown, cancel: () => void): boolean {
+    if (this.closed) return false;
+    const streams = (this.streams ??= new Map());
+    const previous = streams.get(id);
+    streams.set(id, cancel);
+    if (previous !== undefined) previous();
+    return true;
+  }
+
+  /** @internal A stream ended by itself: forget it (if `cancel` is still the one registered). */
+  closeStream(id: unknown, cancel: () => void): void {
+    const streams = this.streams;
+    if (streams !== undefined && streams.get(id) === cancel) streams.delete(id);
+  }
+
+  /** @internal The client cancelled stream `id`; `false` when there is none. */
+  cancelStream(id: string | number): boolean {
+    const cancel = this.streams?.get(id);
+    if (cancel === undefined) return false;
+    this.streams!.delete(id);
+    cancel();
+    return true;
+  }
+
+  /** @internal Bytes queued on the socket (0 before it is attached). */
+  get bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
   }
 
   emit(event: string, payload?: unknown): void {

@@ -6,6 +6,7 @@
 import type { ConnectionHandle } from '../spi/handles';
 import { encodeReply, eventPrefix, type Envelope } from '../protocol/envelope';
 import { isThenable, type Invoker } from './invoker';
+import { isStreamResult, streamReply } from './stream-reply';
 
 /** Where failures of a handler go (the controller's `@OnError`, mapping, logging, sending). */
 export type FailureSink = (client: ConnectionHandle, error: unknown, event: string | undefined, id: string | number | undefined) => void;
@@ -50,6 +51,10 @@ export class MessageHandler {
 
   private reply(client: ConnectionHandle, value: unknown, id: string | number | undefined): void {
     if (value === undefined) return;
+    // The one check a plain result pays: an object may be a stream (async iterable or observable).
+    if (typeof value === 'object' && value !== null && isStreamResult(value)) {
+      return streamReply(client, this.prefix, value, id, (error) => this.fail(client, error, this.event, id));
+    }
     let text: string;
     try {
       text = encodeReply(this.prefix, value, id);

@@ -8,7 +8,7 @@ import { CloseCodes } from '../protocol/close-codes';
 import type { Logger } from '../util/logger';
 import { Connection } from '../connections/connection';
 import type { CompiledController } from '../dispatch/compiled-controller';
-import { asEnvelope, encodeError, parseFrame, type WireError } from '../protocol/envelope';
+import { asControl, asEnvelope, encodeError, parseFrame, type ControlFrame, type WireError } from '../protocol/envelope';
 import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
 import { boundText } from '../util/bounded-text';
 import { isThenable } from '../dispatch/invoker';
@@ -148,7 +148,11 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     if (isBinary || typeof data !== 'string') return this.raw(connection, controller, data, true);
     const value = parseFrame(data, controller.payloadLimits);
     const envelope = asEnvelope(value);
-    if (envelope === undefined) return this.raw(connection, controller, data, false, requestIdOf(value));
+    if (envelope === undefined) {
+      const control = asControl(value);
+      if (control !== undefined) return this.control(connection, controller, control);
+      return this.raw(connection, controller, data, false, requestIdOf(value));
+    }
     const tap = this.settings.onEnvelope;
     if (tap !== undefined) tap(connection, envelope);
     const event = envelope.event;
@@ -184,6 +188,24 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     this.sendError(connection, wire, id);
   }
 
+  /**
+   * An answer to a server request or the cancel of a stream: counted against the rate limits like
+   * any frame (a refused one is dropped), then handed to the connection. An answer to an unknown or
+   * expired ack, or a cancel of no stream, is dropped silently.
+   */
+  private control(connection: EngineConnection, controller: CompiledController, frame: ControlFrame): void {
+    const check = controller.checkStray;
+    if (check !== undefined) {
+      try {
+        if (!check(connection)) return;
+      } catch {
+        return; // e.g. the limiter closed the connection
+      }
+    }
+    if (frame.ack !== undefined) connection.answer(frame.ack, frame.payload, frame.error);
+    else if (frame.cancel !== undefined) connection.cancelStream(frame.cancel);
+  }
+
   private sendError(connection: EngineConnection, wire: WireError, id?: string | number): void {
     const onError = this.settings.onError;
     if (onError !== undefined) onError(connection, wire, undefined);
@@ -216,6 +238,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     if (connection.closed) return;
     connection.closed = true;
     this.hub.unregister(connection);
+    connection.gone();
     const hooks = connection.controller.disconnectHooks;
     if (hooks.length > 0) {
       const running = this.runDisconnectHooks(connection, code, reason);

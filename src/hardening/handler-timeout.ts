@@ -23,6 +23,28 @@ export function withHandlerTimeout(promise: PromiseLike<unknown>, ms: number, na
   });
 }
 
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+// A streamed reply (an async generator) gets the handler's timeout until its first item.
+function firstItemWithin(source: AsyncIterable<unknown>, ms: number, name: string): AsyncIterable<unknown> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<unknown> {
+      const iterator = source[Symbol.asyncIterator]();
+      let first = true;
+      return {
+        next: () => {
+          if (!first) return iterator.next();
+          first = false;
+          return withHandlerTimeout(iterator.next(), ms, name) as Promise<IteratorResult<unknown>>;
+        },
+        return: (value?: unknown) => (iterator.return !== undefined ? iterator.return(value) : Promise.resolve({ done: true as const, value })),
+      };
+    },
+  };
+}
+
 /**
  * Wraps message, raw, disconnect and error handlers (connect hooks have the handshake timeout).
  * Synchronous results pass straight through: the cost on the message path is one call and one check.
@@ -41,7 +63,7 @@ export function handlerTimeoutEnhancer(tracker: InFlightTracker, timeout: Handle
     }
     return (client, payload, hook) => {
       const result = invoke(client, payload, hook);
-      if (!isThenable(result)) return result;
+      if (!isThenable(result)) return isAsyncIterable(result) ? firstItemWithin(result, ms, name) : result;
       const bounded = withHandlerTimeout(result, ms, name);
       tracker.track(bounded);
       return bounded;

@@ -79,6 +79,32 @@ export function asEnvelope(value: unknown): Envelope | undefined {
   return validId(envelope.id) ? envelope : undefined;
 }
 
+/**
+ * A frame without `event` that the protocol still knows: a client's answer to a server request
+ * (`{"ack": n, "payload"?}` / `{"ack": n, "error": {code, message}}`) or the cancel of a stream
+ * (`{"cancel": id}`).
+ */
+export class ControlFrame {
+  constructor(
+    /** The server request answered (a positive integer), when an answer. */
+    readonly ack: number | undefined,
+    /** The stream request cancelled, when a cancel. */
+    readonly cancel: string | number | undefined,
+    readonly payload: unknown,
+    readonly error: unknown,
+  ) {}
+}
+
+/** The control frame a parsed frame that is no envelope is, or `undefined`. */
+export function asControl(value: unknown): ControlFrame | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { event, ack, cancel, payload, error } = value as Record<string, unknown>;
+  if (event !== undefined) return undefined;
+  if (typeof ack === 'number' && Number.isSafeInteger(ack) && ack > 0) return new ControlFrame(ack, undefined, payload, error);
+  if (typeof cancel === 'string' || typeof cancel === 'number') return new ControlFrame(undefined, cancel, undefined, undefined);
+  return undefined;
+}
+
 /** Parses a text frame; returns `undefined` when it is not an envelope (see `parseFrame` and `asEnvelope`). */
 export function parseEnvelope(text: string, limits?: StructureLimits): Envelope | undefined {
   return asEnvelope(parseFrame(text, limits));

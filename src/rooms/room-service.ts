@@ -4,6 +4,11 @@
  */
 import { encodeMessage } from '../protocol/envelope';
 import { assertRoom, type Hub } from './hub';
+import type { Connection } from '../connections/connection';
+import type { ServerRequestOptions } from '../socket/ws-client';
+import { requestMembers, type RoomRequestResult } from './room-request';
+
+export type { RoomReply, RoomRequestResult } from './room-request';
 
 /** A set of rooms to send to, minus some clients. */
 export class RoomTarget {
@@ -22,6 +27,20 @@ export class RoomTarget {
   /** Sends `{"event", "payload"}` once to every member of any of the rooms. */
   emit(event: string, payload?: unknown): Promise<void> {
     return this.hub.broadcast({ data: encodeMessage(event, payload), rooms: this.rooms, except: this.excluded });
+  }
+
+  /**
+   * Asks every member of the rooms (each once) and resolves at the timeout, or as soon as all
+   * answered, with the answers and the ids that gave none. Node-local: members connected to other
+   * nodes of a cluster are not asked. A missing or invalid `timeoutMs` throws a `TypeError`.
+   */
+  request(event: string, payload: unknown, options: ServerRequestOptions): Promise<RoomRequestResult> {
+    const members = new Set<Connection>();
+    for (const room of this.rooms) {
+      const local = this.hub.roomMembers.get(room);
+      if (local !== undefined) for (const member of local) if (!this.excluded.includes(member.id)) members.add(member);
+    }
+    return requestMembers([...members], event, payload, options);
   }
 }
 

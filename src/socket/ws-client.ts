@@ -3,6 +3,12 @@
  * The public face of one connection, as handlers see it.
  */
 
+/** Options of `WsClient.request()`. */
+export interface ServerRequestOptions {
+  /** How long to wait for the answer: mandatory (no request waits forever), positive, at most 2^31-1 ms. */
+  timeoutMs: number;
+}
+
 /** One connected client. */
 export interface WsClient {
   /** Random, unguessable connection id. */
@@ -28,6 +34,12 @@ export interface WsClient {
   emit(event: string, payload?: unknown): void;
   /** Sends a raw text or binary frame. */
   send(raw: string | Uint8Array): void;
+  /**
+   * Asks the client (its `client.handle(event, fn)`) and resolves with its answer. Rejects with a
+   * `WsException` coded `TIMEOUT`, `DISCONNECTED`, or the client's own error code (`UNKNOWN_EVENT` when
+   * it has no handler). A missing or invalid `timeoutMs` throws a `TypeError`.
+   */
+  request(event: string, payload: unknown, options: ServerRequestOptions): Promise<unknown>;
   /** Closes the connection. */
   close(code?: number, reason?: string): void;
 

@@ -25,7 +25,7 @@ export type MockFactory = (implementation: never) => unknown;
 
 type TypedFactory = <F extends Fn>(implementation: F) => MockFunction<F>;
 
-type Methods = 'emit' | 'send' | 'close' | 'join' | 'leave' | 'toRoom' | 'to' | 'broadcast';
+type Methods = 'emit' | 'send' | 'request' | 'close' | 'join' | 'leave' | 'toRoom' | 'to' | 'broadcast';
 
 /** A `WsClient` whose methods are mock functions and whose fields can be set. */
 export type MockWsClient = { -readonly [K in Exclude<keyof WsClient, Methods | 'rooms'>]: WsClient[K] } & {
@@ -62,7 +62,7 @@ function defaultFactory(): MockFactory {
 let counter = 0;
 
 /**
- * A mock `WsClient`: `emit`, `send`, `close`, `join`, `leave`, `toRoom`, `to`, `broadcast` are mock
+ * A mock `WsClient`: `emit`, `send`, `request` (resolves `undefined`), `close`, `join`, `leave`, `toRoom`, `to`, `broadcast` are mock
  * functions (`join`/`leave` also update `rooms`, `close` sets `readyState` to 3; the room sends resolve).
  * @example
  * const client = createMockClient({ id: 'c1', query: { token: 't' } });
@@ -83,6 +83,7 @@ export function createMockClient(init: MockClientInit = {}): MockWsClient {
     rooms: new Set(init.rooms ?? []),
     emit: fn((_event: string, _payload?: unknown): void => undefined),
     send: fn((_raw: string | Uint8Array): void => undefined),
+    request: fn(async (_event: string, _payload: unknown, _options: { timeoutMs: number }): Promise<unknown> => undefined),
     close: fn((_code?: number, _reason?: string): void => {
       client.readyState = ReadyState.CLOSED;
     }),

@@ -75,6 +75,6 @@ test('a custom mock factory can be passed (e.g. vi.fn)', () => {
     },
   });
   client.emit('x');
-  expect(made).toHaveLength(8);
+  expect(made).toHaveLength(9);
   expect(client.emit).toHaveBeenCalledWith('x');
 });
