@@ -22,8 +22,8 @@ describeRedis('Emitter on node-redis 6', () => {
 
   beforeAll(async () => {
     await redis.start();
-    a = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1000 });
-    b = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 1000 });
+    a = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 3000 });
+    b = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 3000 });
   });
   afterAll(async () => {
     await Promise.all([a.app.close(), b.app.close()]);
@@ -45,7 +45,7 @@ describeRedis('Emitter on node-redis 6', () => {
     [
       'connections it opens from a URL',
       () => ({
-        emitter: createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 1000, logger: false }),
+        emitter: createEmitter({ url: redis.url, keyPrefix, requestTimeoutMs: 3000, logger: false }),
         done: async () => {},
       }),
     ],
@@ -57,7 +57,7 @@ describeRedis('Emitter on node-redis 6', () => {
         const emitter = createEmitter({
           client: client as unknown as NodeRedisClient,
           keyPrefix,
-          requestTimeoutMs: 1000,
+          requestTimeoutMs: 3000,
           logger: false,
         });
         return {
@@ -106,7 +106,7 @@ describeRedis('Emitter on node-redis 6: Redis frozen', () => {
     const emitter = createEmitter({
       url: redis.url,
       keyPrefix: 'v6-frozen',
-      requestTimeoutMs: 400,
+      requestTimeoutMs: 1500,
       logger: false,
     });
     await emitter.broadcast('warm-up');
