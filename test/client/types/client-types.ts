@@ -87,3 +87,21 @@ export async function derivedMaps(): Promise<void> {
   typeOf(anything).is<unknown>();
   loose.on('some-push', (payload) => typeOf(payload).is<unknown>());
 }
+
+class TailController {
+  async *tail(q: { file: string }): AsyncGenerator<string> {
+    yield q.file;
+  }
+}
+
+export async function typedStreamsAndServerRequests(server: WsClient): Promise<void> {
+  const chat = connect<ControllerEvents<TailController>>('ws://localhost/chat');
+  for await (const line of chat.stream('tail', { file: 'app.log' }, { signal: new AbortController().signal })) typeOf(line).is<string>();
+  // @ts-expect-error a payload of the wrong shape
+  chat.stream('tail', { name: 'app.log' });
+  const remove = chat.handle<{ text: string }>('confirm', async (q) => q.text.length > 0);
+  remove();
+  typeOf(await server.request('confirm', { text: 'Delete?' }, { timeoutMs: 5_000 })).is<unknown>();
+  // @ts-expect-error the timeout is mandatory
+  await server.request('confirm', { text: 'Delete?' });
+}
