@@ -38,6 +38,9 @@ export interface ConnectionInit {
 
 type Outgoing = string | Uint8Array | PreparedFrame;
 
+/** Streamed replies one connection may have running at a time; one more is refused with `STREAM_LIMIT`. */
+export const MAX_STREAMS_PER_CONNECTION = 64;
+
 /** Code used to close slow consumers (try again later). */
 export const SLOW_CONSUMER_CLOSE_CODE = CloseCodes.SLOW_CONSUMER.code;
 
@@ -189,12 +192,14 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
 
   /**
    * @internal Registers a stream answering request `id` (a stream already open under that id is
-   * cancelled). Returns `false` when the connection already ended: the caller cancels it itself.
+   * cancelled). Returns `false` when the connection already ended, `'full'` when it already has
+   * `MAX_STREAMS_PER_CONNECTION` streams: the caller stops the source itself.
    */
-  openStream(id: unknown, cancel: () => void): boolean {
+  openStream(id: unknown, cancel: () => void): boolean | 'full' {
     if (this.closed) return false;
     const streams = (this.streams ??= new Map());
     const previous = streams.get(id);
+    if (previous === undefined && streams.size >= MAX_STREAMS_PER_CONNECTION) return 'full';
     streams.set(id, cancel);
     if (previous !== undefined) previous();
     return true;

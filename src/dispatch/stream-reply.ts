@@ -6,6 +6,7 @@
  * and its disconnect stop the source (`return()` / `unsubscribe()`).
  */
 import type { ConnectionHandle } from '../spi/handles';
+import { ErrorCodes, WsException } from '../errors/ws-exception';
 
 /** An iterable source is pulled only while the socket holds less than this (64 KiB). */
 export const STREAM_HIGH_WATER_BYTES = 64 * 1024;
@@ -19,7 +20,7 @@ export interface ObservableLike {
 
 /** What a connection offers streams (the core `Connection`). */
 export interface StreamHost {
-  openStream(key: unknown, cancel: () => void): boolean;
+  openStream(key: unknown, cancel: () => void): boolean | 'full';
   closeStream(key: unknown, cancel: () => void): void;
   readonly bufferedAmount: number;
 }
@@ -41,6 +42,10 @@ function frames(prefix: string, id: string | number | undefined): { item: (paylo
     item: (payload) => prefix + ',"payload":' + (JSON.stringify(payload) ?? 'null') + tail,
     end: prefix + (id === undefined ? '' : ',"id":' + JSON.stringify(id)) + ',"end":true}',
   };
+}
+
+function limitError(): WsException {
+  return new WsException(ErrorCodes.STREAM_LIMIT, 'Too many streams running on this connection (at most 64)', { status: 429 });
 }
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +89,12 @@ function pull(client: ConnectionHandle, host: StreamHost | undefined, key: unkno
       // a failing return() has nothing left to tell anyone
     }
   };
-  if (host !== undefined && !host.openStream(key, stop)) return stop();
+  const opened = host === undefined || host.openStream(key, stop);
+  if (opened !== true) {
+    stop();
+    if (opened === 'full') fail(limitError());
+    return;
+  }
   const run = async (): Promise<void> => {
     try {
       for (let sent = 1; ; sent++) {
@@ -126,7 +136,11 @@ function observe(client: ConnectionHandle, host: StreamHost | undefined, key: un
     stopped = true;
     host?.closeStream(key, stop);
   };
-  if (host !== undefined && !host.openStream(key, stop)) return;
+  const opened = host === undefined || host.openStream(key, stop);
+  if (opened !== true) {
+    if (opened === 'full') fail(limitError());
+    return;
+  }
   // Observables push: they cannot be held back, so their frames go out as they come and the
   // connection's slow-consumer limit (maxBufferedBytes) bounds what a slow reader costs.
   let subscription: ReturnType<ObservableLike['subscribe']>;

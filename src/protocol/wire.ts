@@ -34,6 +34,8 @@ export const ErrorCodes = {
   HANDLER_TIMEOUT: 'HANDLER_TIMEOUT',
   /** A payload broke `maxPayloadDepth`, `maxPayloadKeys` or `maxArrayLength` (checked before validation). */
   PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
+  /** A client asked for more than 64 streamed replies at a time on one connection. */
+  STREAM_LIMIT: 'STREAM_LIMIT',
   /** A join would put a client in more than `maxRoomsPerClient` rooms. */
   ROOM_LIMIT: 'ROOM_LIMIT',
 } as const;

@@ -145,6 +145,21 @@ describe('streamed replies', () => {
     expect(raw.received.filter((m) => m.event === 'error')).toEqual([]);
   });
 
+  it('refuses a 65th concurrent stream on one connection with STREAM_LIMIT; the others keep running', async () => {
+    const raw = await rawConnect(urlOf(app.port, '/two-way'));
+    raws.push(raw);
+    // Stream ids from 101 on: the test socket's own requests count from 1.
+    for (let id = 101; id <= 165; id++) raw.send({ event: 'forever', id });
+    const refused = await raw.waitFor((m) => m.event === 'error' && m.id === 165);
+    expect((refused.payload as { code: string }).code).toBe('STREAM_LIMIT');
+    const id = (await raw.request('whoami')).payload as string;
+    expect(internals(id).openStreams).toBe(64);
+    raw.send({ cancel: 101 });
+    raw.send({ event: 'forever', id: 166 }); // room again
+    await raw.waitFor((m) => m.id === 166);
+    expect(raw.received.filter((m) => m.event === 'error')).toHaveLength(1);
+  });
+
   it('a slow reader holds the producer back: it pulls only while the socket holds under 64 KiB', async () => {
     const raw = await rawConnect(urlOf(app.port, '/two-way'));
     raws.push(raw);
