@@ -8,7 +8,7 @@ import type { ErrorTap, FrameCheck, FrameLimiter, HandlerDescriptor, HandlerStep
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
 import type { Logger } from '../util/logger';
 import { getParamTypes } from '../metadata/reflection';
-import type { ClassMetadata, ControllerOptions } from '../metadata/types';
+import type { ClassMetadata } from '../metadata/types';
 import { encodeError } from '../protocol/envelope';
 import { isUnexpected, toWireError } from './error-mapper';
 import { buildInvoker, isThenable, type Invoker } from './invoker';
@@ -44,12 +44,6 @@ export interface CompileSettings {
 
 /** A controller ready to serve its path. */
 export interface CompiledController extends ControllerInfo {
-  readonly type: Function;
-  readonly name: string;
-  readonly path: string;
-  readonly instance: object;
-  readonly options: ControllerOptions;
-  readonly classMetadata: ClassMetadata;
   readonly messages: ReadonlyMap<string, MessageHandler>;
   readonly connectHooks: readonly CompiledHook[];
   readonly disconnectHooks: readonly CompiledHook[];
