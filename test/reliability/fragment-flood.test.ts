@@ -137,7 +137,13 @@ test('3,000 connections of unfinished one-byte fragments: the server stays up, a
   const during = await stats();
   await attacker.leave();
   attacker.stop();
-  const after = (await stats()).heapUsed;
+  // "Comes back" once the attacker has left: sockets still closing (a protocol-error peer is dropped 1 s
+  // after its close frame) hold their memory for a moment, so the settled heap gets up to 10 s.
+  let after = (await stats()).heapUsed;
+  for (const deadline = Date.now() + 10_000; after >= baseline * 1.1 && Date.now() < deadline; ) {
+    await hold(500);
+    after = (await stats()).heapUsed;
+  }
   const exit = child.exitCode ?? child.signalCode;
 
   const p95 = percentile(rtts, 0.95);
