@@ -17,6 +17,10 @@ export interface BroadcastPacket {
   path?: string | undefined;
   /** W3C trace context of the publisher (set when tracing is on), so deliveries elsewhere join its trace. */
   trace?: TraceCarrier | undefined;
+  /** With session recovery: the offset each room's log gave this push (set by the recovery store). */
+  offsets?: Record<string, string> | undefined;
+  /** With session recovery: the broadcast log's offset of this push, `b<id>` (set by the recovery store). */
+  offset?: string | undefined;
 }
 
 /** W3C Trace Context fields carried from one node to another. */
