@@ -239,6 +239,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     connection.closed = true;
     this.hub.unregister(connection);
     connection.gone();
+    this.hub.sessionEnded(connection.id, connection.path);
     const hooks = connection.controller.disconnectHooks;
     if (hooks.length > 0) {
       const running = this.runDisconnectHooks(connection, code, reason);

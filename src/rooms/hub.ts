@@ -29,6 +29,11 @@ export class Hub implements ConnectionHub, AdapterHost {
   prepare: FramePreparer = (text) => ({ text });
   /** Sees every text frame sent (set by metrics and the admin view). */
   onSend: SendTap | undefined = undefined;
+  /**
+   * Told when a client's session really ends: at its close without session recovery; with recovery, when
+   * its window expires without a resume or it closed for good (1000, a kick, 4000-4999). Presence uses it.
+   */
+  readonly ended = new Set<(clientId: string, path: string) => void>();
 
   constructor(
     readonly adapter: Adapter,
@@ -112,6 +117,26 @@ export class Hub implements ConnectionHub, AdapterHost {
   async broadcast(packet: BroadcastPacket): Promise<void> {
     this.deliverLocal(packet);
     await this.adapter.publish(packet);
+  }
+
+  /**
+   * Delivers locally, then hands the packet to the other nodes, never through the recovery logs: for
+   * framework pushes that a resume must not replay (presence diffs).
+   */
+  async publishEphemeral(packet: BroadcastPacket): Promise<void> {
+    this.deliverLocal(packet);
+    await this.adapter.publish(packet);
+  }
+
+  /** @internal Tells the `ended` listeners (a throwing listener is logged, never thrown). */
+  sessionEnded(clientId: string, path: string): void {
+    for (const listener of this.ended) {
+      try {
+        listener(clientId, path);
+      } catch (err) {
+        this.logger.error({ err, clientId }, 'session-end listener failed');
+      }
+    }
   }
 
   /** Sends to one client by id, here or on another node. */
