@@ -54,6 +54,11 @@ export interface AdapterHost {
   localMembers(room: string): string[];
   /** Rooms of a local client, or undefined when it is not here. */
   localRoomsOf(clientId: string): string[] | undefined;
+  /**
+   * With session recovery: closes a local connection whose session a resume took elsewhere (its socket
+   * looked open: half-open TCP), without ending the session; false when it is not here.
+   */
+  takeOverLocal?(clientId: string): boolean;
   /** The trace context to carry with a command sent to another node now (present while tracing is on). */
   traceContext?(): TraceCarrier | undefined;
 }
