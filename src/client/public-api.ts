@@ -2,7 +2,8 @@
  * @module client/public-api
  * Everything both client entries (browser and Node) export besides `connect`.
  */
-export { Client, type ServerErrorPayload, type PushName, type PushPayload, type ClientRuntime, type StreamItem } from './client';
+export { Client } from './client';
+export type { ServerErrorPayload, PushName, PushPayload, ClientRuntime, StreamItem } from './client-types';
 export type { StreamOptions } from './streams';
 export { ClientError, ClientErrorCodes, type ClientErrorInit } from './client-error';
 export type { ReconnectOptions } from './backoff';
