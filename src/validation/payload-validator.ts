@@ -3,6 +3,7 @@
  * Compiles, once per parameter, the function that turns a raw payload into the handler's argument:
  * a validated DTO instance, a type-checked primitive, or the payload unchanged.
  */
+import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
 import { getPropertyType } from '../metadata/reflection';
@@ -65,6 +66,22 @@ function hasValidationMetadata(dto: Function): boolean {
   return getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false).length > 0;
 }
 
+// The classes class-transformer gives a nested property: its declared type, and what `@Type` makes of an
+// object and of an array's item (design:type of an array property is only `Array`). Asked through the
+// public API with two sample payloads, so it holds on either strategy.
+function nestedClasses(dto: Function, property: string): Function[] {
+  const found = [getPropertyType(dto.prototype as object, property)];
+  for (const sample of [{}, [{}]]) {
+    try {
+      const built = (plainToInstance(dto as new () => object, { [property]: sample }) as Record<string, unknown>)[property];
+      found.push((Array.isArray(built) ? (built[0] as object | undefined) : (built as object | undefined))?.constructor);
+    } catch {
+      // a constructor or @Transform that refuses the sample: the declared type is all there is
+    }
+  }
+  return found.filter((type): type is Function => typeof type === 'function' && !PASS_THROUGH.has(type) && type !== Array);
+}
+
 // Async constraints force the async `validate`; everything else uses `validateSync` (no promise per message).
 function usesAsyncConstraints(dto: Function, seen = new Set<Function>()): boolean {
   if (seen.has(dto)) return false;
@@ -74,8 +91,8 @@ function usesAsyncConstraints(dto: Function, seen = new Set<Function>()): boolea
     if (meta.constraintCls && storage.getTargetValidatorConstraints(meta.constraintCls).some((c) => c.async)) {
       return true;
     }
-    const nested = getPropertyType(dto.prototype as object, meta.propertyName);
-    if (typeof nested === 'function' && !PASS_THROUGH.has(nested) && usesAsyncConstraints(nested, seen)) return true;
+    const nested = meta.type === 'nestedValidation' ? nestedClasses(dto, meta.propertyName) : [getPropertyType(dto.prototype as object, meta.propertyName)];
+    for (const type of nested) if (typeof type === 'function' && !PASS_THROUGH.has(type) && usesAsyncConstraints(type, seen)) return true;
   }
   return false;
 }

@@ -6,8 +6,8 @@
  * only when those probe well at start-up. Both give the same instances, verdicts and error paths
  * (test/validation/differential.test.ts checks it).
  */
-import { plainToInstance } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Min, ValidateIf, validateSync, type ValidatorOptions } from 'class-validator';
+import { plainToInstance, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Min, ValidateIf, ValidateNested, validateSync, type ValidatorOptions } from 'class-validator';
 import { compileFastCheck, type FastCheck } from './fast-check';
 import { compileFastTransform } from './fast-transform';
 import { transformerStorage, type TransformerStorage } from './transformer-internals';
@@ -55,6 +55,46 @@ class CheckProbe {
   @IsDefined() present!: unknown;
 }
 
+class NestedProbeItem {
+  @IsString() text!: string;
+}
+
+class NestedProbe {
+  @ValidateNested() @Type(() => NestedProbeItem) one!: NestedProbeItem;
+  @IsArray() @ArrayMaxSize(2) @ValidateNested({ each: true }) @Type(() => NestedProbeItem) many!: NestedProbeItem[];
+  @IsOptional() @IsInt({ each: true }) ints?: number[];
+}
+
+// Nested validation and `each` as the fast check reads them, and @Type as the fast transform reads it:
+// every sample must get the instance plainToInstance builds and the verdict validateSync gives.
+function nestedAgrees(storage: TransformerStorage, options: ValidatorOptions): boolean {
+  const check = compileFastCheck(NestedProbe, options);
+  const transform = compileFastTransform(storage, NestedProbe);
+  if (check === undefined || transform === undefined) return false;
+  const samples: object[] = [
+    { one: { text: 'a' }, many: [{ text: 'b' }] },
+    { one: { text: 'a' }, many: [], ints: [1, 2] },
+    { one: { text: 'a' }, many: [[{ text: 'b' }]] },
+    { one: { text: 1 }, many: [] },
+    { one: 'a', many: [] },
+    { one: { text: 'a' }, many: [{ text: 'b' }, null] },
+    { one: { text: 'a' }, many: [{ text: 'b', extra: 1 }] },
+    { one: { text: 'a' }, many: [{}, {}, {}] },
+    { one: { text: 'a' }, many: [], ints: [1, 'x'] },
+  ];
+  return samples.every((sample, i) => {
+    const reference = plainToInstance(NestedProbe, sample);
+    const built = transform(sample) as NestedProbe | undefined;
+    const sameShape =
+      built instanceof NestedProbe &&
+      built.one instanceof NestedProbeItem === reference.one instanceof NestedProbeItem &&
+      JSON.stringify(built) === JSON.stringify(reference) &&
+      (!Array.isArray(built.many) || built.many.every((item, j) => (item as object | null)?.constructor === (reference.many[j] as object | null)?.constructor));
+    const valid = validateSync(reference, options).length === 0;
+    return sameShape && check(built) === valid && valid === i < 3;
+  });
+}
+
 // The fast check mirrors class-validator's handling of its metadata types; if a release changed them,
 // this probe sees the shortcut accept something class-validator refuses.
 function fastCheckAgrees(): boolean {
@@ -93,6 +133,9 @@ export function validatorStrategy(warn?: (message: string) => void): ValidatorSt
     const found = transformerStorage();
     if ('problem' in found) probed = { strategy: PLAIN_STRATEGY, problem: found.problem, warned: false };
     else if (!fastCheckAgrees()) probed = { strategy: PLAIN_STRATEGY, problem: 'class-validator metadata no longer reads as expected', warned: false };
+    else if (!nestedAgrees(found.storage, { whitelist: true, forbidNonWhitelisted: true })) {
+      probed = { strategy: PLAIN_STRATEGY, problem: 'nested DTOs (@ValidateNested, @Type) no longer read as expected', warned: false };
+    }
     else probed = { strategy: fastStrategy(found.storage), warned: false };
   }
   if (probed.problem !== undefined && !probed.warned && warn !== undefined) {

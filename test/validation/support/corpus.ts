@@ -8,6 +8,7 @@ import { Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import {
   Allow,
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDate,
@@ -15,8 +16,10 @@ import {
   IsIn,
   IsInt,
   IsOptional,
+  IsObject,
   IsString,
   Length,
+  Max,
   Min,
   Validate,
   ValidateIf,
@@ -116,6 +119,79 @@ export class DefaultsDto {
   @IsOptional() @IsInt() limit?: number;
 }
 
+// The chat-like DTO of the nested benchmark case: an author object and an array of items.
+export class AuthorDto {
+  @IsString() @Length(1, 16) id!: string;
+  @IsString() @Length(1, 32) name!: string;
+  @IsIn(['user', 'admin', 'bot']) role!: string;
+}
+
+export class ChatItemDto {
+  @IsString() @Length(1, 80) text!: string;
+  @IsInt() @Min(0) ts!: number;
+  @IsOptional() @IsBoolean() edited?: boolean;
+}
+
+export class ChatDto {
+  @IsString() @Length(1, 32) room!: string;
+  @ValidateNested() @Type(() => AuthorDto) author!: AuthorDto;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ChatItemDto) items!: ChatItemDto[];
+}
+
+// A class reaching itself: trees of any depth (the payload limits cap it on the wire).
+export class TreeDto {
+  @IsString() @Length(1, 4) name!: string;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => TreeDto) children?: TreeDto[];
+}
+
+export class BaseItem {
+  @IsString() label!: string;
+}
+
+export class LabelledItem extends BaseItem {
+  @IsOptional() @IsInt() @Max(9) weight?: number;
+  describe(): string {
+    return this.label;
+  }
+}
+
+// Optional nested objects, nested classes with inheritance and methods, arrays of arrays, and a type
+// function that reads the payload.
+export class MixedNestedDto {
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => LabelledItem) extra?: LabelledItem;
+  @IsOptional() @ValidateNested({ each: true }) @Type(() => LabelledItem) grid?: LabelledItem[][];
+  @IsOptional()
+  @ValidateNested()
+  @Type((options?: { object?: Record<string, unknown> }) => (options?.object?.kind === 'base' ? BaseItem : LabelledItem))
+  picked?: BaseItem;
+  @IsOptional() @IsIn(['base', 'labelled']) kind?: string;
+}
+
+// @ValidateNested without @Type: class-validator gets plain objects (its unknownValue error).
+export class UntypedNestedDto {
+  @ValidateNested() inner!: object;
+}
+
+// A discriminator: class-transformer picks the class (the fast transform leaves it to it).
+export class CircleShape {
+  @IsIn(['circle']) kind!: string;
+  @IsInt() r!: number;
+}
+
+export class SquareShape {
+  @IsIn(['square']) kind!: string;
+  @IsInt() side!: number;
+}
+
+export class ShapeDto {
+  @ValidateNested()
+  @Type(() => Object, {
+    keepDiscriminatorProperty: true,
+    discriminator: { property: 'kind', subTypes: [{ value: CircleShape, name: 'circle' }, { value: SquareShape, name: 'square' }] },
+  })
+  shape!: CircleShape | SquareShape;
+}
+
 /** One DTO of the corpus: whether it is flat (no class-transformer decorator, no nesting), its keys. */
 export interface CorpusCase {
   name: string;
@@ -126,6 +202,8 @@ export interface CorpusCase {
   keys: string[];
   /** Values that make sense for its keys (the rest come from `anyValue`). */
   good: Record<string, fc.Arbitrary<unknown>>;
+  /** Half of the payloads have every key with a good value (shapes valid only when all keys are). */
+  allKeys?: boolean;
 }
 
 const item = fc.record(
@@ -134,6 +212,54 @@ const item = fc.record(
     count: fc.oneof(fc.integer(), fc.string({ maxLength: 2 })),
   },
   { requiredKeys: [] },
+);
+
+// Wrong types at every level: each value is mostly a good one, sometimes any other JSON value.
+const wrongOr = <T>(good: fc.Arbitrary<T>, weight = 6): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight, arbitrary: good }, { weight: 1, arbitrary: anyValueRef() });
+
+// Mostly valid objects, sometimes with a key missing, a prototype name or an unknown key added.
+const objectOf = (fields: Record<string, fc.Arbitrary<unknown>>, optional: string[] = []): fc.Arbitrary<unknown> =>
+  fc
+    .tuple(
+      fc.record(fields, { requiredKeys: Object.keys(fields).filter((k) => !optional.includes(k)) }),
+      fc.oneof({ weight: 8, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('toString', 'hasOwnProperty', 'admin', '0'), anyValueRef(), { maxKeys: 2 }) }),
+      fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(fields)) }),
+    )
+    .map(([record, extra, drop]) => {
+      const out: Record<string, unknown> = { ...extra, ...record };
+      if (drop !== undefined) delete out[drop];
+      return out;
+    });
+
+const author = wrongOr(
+  objectOf({
+    id: wrongOr(fc.oneof({ weight: 9, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) }, { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(17)) }), 12),
+    name: wrongOr(fc.string({ minLength: 1, maxLength: 32 }), 12),
+    role: wrongOr(fc.oneof({ weight: 12, arbitrary: fc.constantFrom('user', 'admin', 'bot') }, { weight: 1, arbitrary: fc.constant('root') }), 12),
+  }),
+  12,
+);
+
+const chatItem = wrongOr(
+  objectOf(
+    {
+      text: wrongOr(fc.oneof({ weight: 30, arbitrary: fc.string({ minLength: 1, maxLength: 80 }) }, { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(81)) }), 40),
+      ts: wrongOr(fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 0, max: 2_000_000_000 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5) }), 40),
+      edited: wrongOr(fc.boolean(), 40),
+    },
+    ['edited'],
+  ),
+  40,
+);
+
+const tree: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown; children: unknown }>((tie) => ({
+  node: wrongOr(objectOf({ name: wrongOr(fc.string({ minLength: 1, maxLength: 5 })), children: tie('children') }, ['children'])),
+  children: fc.oneof({ depthSize: 'small' }, fc.constant([]), fc.array(tie('node'), { maxLength: 3 }), anyValueRef()),
+})).children;
+
+const labelled = wrongOr(
+  objectOf({ label: wrongOr(fc.string({ maxLength: 3 })), weight: wrongOr(fc.integer({ min: 0, max: 12 })), describe: fc.constant('x') }, ['weight', 'describe']),
 );
 
 export const cases: CorpusCase[] = [
@@ -201,7 +327,7 @@ export const cases: CorpusCase[] = [
     name: 'nested @ValidateNested + @Type, arrays of DTOs',
     dto: NestedDto,
     flat: false,
-    shortcuts: { transform: false, check: false },
+    shortcuts: { transform: true, check: true },
     keys: ['main', 'items'],
     good: { main: item, items: fc.array(item, { maxLength: 4 }) },
   },
@@ -209,7 +335,7 @@ export const cases: CorpusCase[] = [
     name: 'arrays with each',
     dto: ArrayDto,
     flat: false,
-    shortcuts: { transform: true, check: false },
+    shortcuts: { transform: true, check: true },
     keys: ['tags', 'scores'],
     good: {
       tags: fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 5 }),
@@ -220,7 +346,7 @@ export const cases: CorpusCase[] = [
     name: '@Type to Date and Number',
     dto: TypedDto,
     flat: false,
-    shortcuts: { transform: false, check: true },
+    shortcuts: { transform: true, check: true },
     keys: ['at', 'count'],
     good: {
       at: fc.constantFrom('2024-01-02T03:04:05Z', 'nope', 5),
@@ -235,7 +361,65 @@ export const cases: CorpusCase[] = [
     keys: ['user_name', 'userName', 'age'],
     good: { user_name: fc.string({ maxLength: 3 }), age: fc.integer() },
   },
+  {
+    name: 'chat: nested author, array of items (the benchmark DTO)',
+    dto: ChatDto,
+    flat: false,
+    shortcuts: { transform: true, check: true },
+    keys: ['room', 'author', 'items'],
+    good: { room: fc.oneof(fc.string({ minLength: 1, maxLength: 32 }), fc.constantFrom('', 'x'.repeat(33))), author, items: fc.array(chatItem, { maxLength: 12 }) },
+    allKeys: true,
+  },
+  {
+    name: 'a tree of one class (self-reference)',
+    dto: TreeDto,
+    flat: false,
+    shortcuts: { transform: true, check: true },
+    keys: ['name', 'children'],
+    allKeys: true,
+    good: { name: fc.string({ maxLength: 5 }), children: tree },
+  },
+  {
+    name: 'optional nested, inheritance, arrays of arrays, a type function reading the payload',
+    dto: MixedNestedDto,
+    flat: false,
+    shortcuts: { transform: true, check: true },
+    keys: ['extra', 'grid', 'picked', 'kind'],
+    allKeys: true,
+    good: {
+      extra: labelled,
+      grid: fc.array(fc.oneof(fc.array(labelled, { maxLength: 3 }), labelled, anyValueRef()), { maxLength: 3 }),
+      picked: labelled,
+      kind: fc.constantFrom('base', 'labelled', 'labelled', 'labelled', 'other'),
+    },
+  },
+  {
+    name: '@ValidateNested without @Type',
+    dto: UntypedNestedDto,
+    flat: false,
+    shortcuts: { transform: true, check: true },
+    keys: ['inner'],
+    good: { inner: item },
+  },
+  {
+    name: '@Type with a discriminator',
+    dto: ShapeDto,
+    flat: false,
+    shortcuts: { transform: false, check: true },
+    keys: ['shape'],
+    good: {
+      shape: fc.record(
+        { kind: fc.constantFrom('circle', 'square', 'hex'), r: fc.oneof(fc.integer(), fc.string()), side: fc.integer() },
+        { requiredKeys: [] },
+      ),
+    },
+  },
 ];
+
+// `anyValue` is defined below the cases that use it.
+function anyValueRef(): fc.Arbitrary<unknown> {
+  return fc.constant(null).chain(() => anyValue);
+}
 
 /** Any JSON value, small; includes nested objects with keys that collide with Object.prototype. */
 export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
@@ -276,8 +460,9 @@ export function payloads(c: CorpusCase): fc.Arbitrary<Record<string, unknown>> {
     { requiredKeys: [] },
   );
   const extra = fc.dictionary(unknownKey, anyValue, { maxKeys: 3 });
+  const complete = fc.record(Object.fromEntries(c.keys.map((k) => [k, c.good[k] ?? anyValue])));
   return fc
-    .tuple(known, fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extra }))
+    .tuple(c.allKeys ? fc.oneof(known, complete) : known, fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extra }))
     .map(([k, e]) => JSON.parse(JSON.stringify({ ...e, ...k })) as Record<string, unknown>);
 }
 
