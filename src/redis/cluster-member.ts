@@ -20,6 +20,7 @@ import { delay, withTimeout, type RedisDriver } from './redis-driver';
 import {
   decodeBroadcast,
   parseJson,
+  type DecodedBroadcast,
   REDIS_PROTOCOL_VERSION,
   type ReplyMessage,
   type RequestMessage,
@@ -33,8 +34,11 @@ const LEAVE_MAX_MS = 1000;
 export interface MemberStart {
   self: RegistrySelf;
   logger: Logger;
-  /** Broadcasts of other members (nodes subscribe to the broadcast channel, emitters do not). */
-  onBroadcast?: ((packet: BroadcastPacket) => void) | undefined;
+  /**
+   * Broadcasts of other members (nodes subscribe to the broadcast channel, emitters do not), and this
+   * member's own logged (recovery) pushes, which every node delivers from Redis so all see one log's order.
+   */
+  onBroadcast?: ((packet: BroadcastPacket, decoded: DecodedBroadcast) => void) | undefined;
   /**
    * Keep trying to reach Redis instead of failing after `requestTimeoutMs`, and heartbeat even when
    * the first beat fails (an emitter: Redis may come up after it).
@@ -157,12 +161,12 @@ export class ClusterMember {
     }
   }
 
-  private onMessage(message: string, channel: string, onBroadcast?: (packet: BroadcastPacket) => void): void {
+  private onMessage(message: string, channel: string, onBroadcast?: MemberStart['onBroadcast']): void {
     const id = this.self?.id;
     try {
       if (channel === this.keys.broadcastChannel) {
         const decoded = decodeBroadcast(message);
-        if (!decoded || decoded.nodeId === id) return;
+        if (!decoded || (decoded.nodeId === id && decoded.seq === undefined)) return;
         if (decoded.version !== REDIS_PROTOCOL_VERSION) {
           this.mismatch(
             new ProtocolVersionError(
@@ -174,7 +178,7 @@ export class ClusterMember {
           );
           return;
         }
-        onBroadcast?.(decoded.packet);
+        onBroadcast?.(decoded.packet, decoded);
       } else if (channel === this.keys.requestChannel) {
         const request = parseJson<RequestMessage>(message);
         if (request && request.f !== id) this.queries.onRequest(request);

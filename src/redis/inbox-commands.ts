@@ -50,7 +50,8 @@ export class InboxCommands {
   ) {}
 
   /**
-   * Runs a command on the client's node; its result, or undefined when unknown or timed out.
+   * Runs a command on the client's node (or on `node`, when the caller knows it); its result, or
+   * undefined when unknown or timed out.
    * Rejects with `ClusterUnavailableError` when Redis stayed unreachable until the timeout, and with
    * `ProtocolVersionError` when the client's node speaks another protocol version.
    */
@@ -58,6 +59,7 @@ export class InboxCommands {
     body: CommandBody,
     data?: string | Uint8Array,
     timeoutMs = this.context.options.requestTimeoutMs,
+    node?: string,
   ): Promise<unknown> {
     const { pending, self } = this.context;
     const deadline = Date.now() + timeoutMs;
@@ -82,7 +84,7 @@ export class InboxCommands {
     const fields = ['m', JSON.stringify(message), ...(text === undefined ? [] : ['d', text])];
     const answer = pending.single(message.r, timeoutMs);
     try {
-      if (!(await this.append(body.t, body.c as string, fields, deadline, timeoutMs)))
+      if (!(await this.append(body.t, body.c as string, fields, deadline, timeoutMs, node)))
         pending.cancel(message.r);
     } catch (error) {
       pending.cancel(message.r);
@@ -159,6 +161,8 @@ export class InboxCommands {
         return host.leaveLocal(clientId, message.room ?? '');
       case 'rooms':
         return host.localRoomsOf(clientId) ?? null;
+      case 'takeover':
+        return host.takeOverLocal?.(clientId) ?? false;
       default:
         return false;
     }
@@ -173,6 +177,7 @@ export class InboxCommands {
     fields: string[],
     deadline: number,
     timeoutMs: number,
+    node: string | undefined,
   ): Promise<boolean> {
     const { keys, driver, context } = this;
     let failed = false;
@@ -184,8 +189,10 @@ export class InboxCommands {
       }
       if (!driver.ready && !(await driver.waitReady(left))) throw unreachable(kind, timeoutMs);
       try {
-        const known = (await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as
-          string | null;
+        const known =
+          node ??
+          ((await withTimeout(driver.command(['HGET', keys.clients, clientId]), left, 'HGET')) as
+            string | null);
         if (known === context.self.id) return false; // a stale entry: the client already left this node
         const owner = known ?? (await context.locate(clientId, deadline));
         failed = false;

@@ -11,7 +11,12 @@ import type { AdapterHost } from '../adapter/adapter';
 import type { RedisKeys } from './keys';
 import type { ResolvedRedisOptions } from './options';
 import { withTimeout, type RedisDriver } from './redis-driver';
-import { EMITTER_HEARTBEAT_SCRIPT, HEARTBEAT_SCRIPT, REMOVE_NODE_SCRIPT } from './scripts';
+import {
+  EMITTER_HEARTBEAT_SCRIPT,
+  HEARTBEAT_SCRIPT,
+  REMOVE_CLIENT_SCRIPT,
+  REMOVE_NODE_SCRIPT,
+} from './scripts';
 
 const REBUILD_CHUNK = 500;
 
@@ -93,12 +98,12 @@ export class NodeRegistry {
     ]);
   }
 
-  /** Removes a local client's entries. */
+  /**
+   * Removes a local client's entries (its routing entry only while it still names this node: a
+   * session resumed elsewhere has already moved it).
+   */
   async remove(clientId: string): Promise<void> {
-    await this.write([
-      ['HDEL', this.keys.clients, clientId],
-      ['SREM', this.keys.nodeClients(this.self.id), clientId],
-    ]);
+    await this.write([['EVAL', REMOVE_CLIENT_SCRIPT, '0', this.keys.prefix, clientId, this.self.id]]);
   }
 
   /** Runs a heartbeat unless one is running (then runs one more right after it). */

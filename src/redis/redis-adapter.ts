@@ -13,20 +13,23 @@
  * Local delivery never waits for any of it: the hub delivers locally before the adapter is called.
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
+import type { RecoveryCapable, RecoverySettings, RecoveryStore } from '../recovery/store';
 import { silentLogger } from '../app/logger';
 import { ClusterMember } from './cluster-member';
 import { ClusterUnavailableError, ProtocolVersionError } from './errors';
 import type { CommandBody } from './inbox-commands';
 import type { RedisAdapterOptions } from './options';
+import { RedisRecoveryStore } from './recovery-store';
 import { encodeBroadcast, type QueryKind } from './wire';
 
 /** `close()` without a timeout (`app.close()` passes what is left of its own). */
 const DEFAULT_CLOSE_MS = 2000;
 
 /** The Redis scale-out adapter (`ws-controllers/redis`). */
-export class RedisAdapter implements Adapter {
+export class RedisAdapter implements Adapter, RecoveryCapable {
   private readonly member: ClusterMember;
   private host!: AdapterHost;
+  private recovery: RedisRecoveryStore | undefined;
 
   constructor(private readonly settings: RedisAdapterOptions = {}) {
     this.member = new ClusterMember(settings, 'RedisAdapter');
@@ -54,8 +57,21 @@ export class RedisAdapter implements Adapter {
     await this.member.start({
       self: { id: host.nodeId, host },
       logger,
-      onBroadcast: (packet) => host.deliverLocal(packet),
+      onBroadcast: (packet, decoded) => {
+        if (decoded.nodeId === host.nodeId && decoded.seq !== undefined)
+          this.recovery?.ownBroadcast(decoded.seq, packet);
+        else host.deliverLocal(packet);
+      },
     });
+  }
+
+  /**
+   * Session recovery on Redis (called once by the app, after `init`): logs and sessions live in
+   * Redis, so a client of a node that died resumes on another one.
+   */
+  recoveryStore(host: AdapterHost, settings: RecoverySettings): RecoveryStore {
+    this.recovery ??= new RedisRecoveryStore(this.member, host, settings);
+    return this.recovery;
   }
 
   // ---- registry ------------------------------------------------------------------------------

@@ -5,9 +5,11 @@
  * an emitter's heartbeat.
  * Times come from Redis (`TIME`), so node clocks never need to agree.
  */
+import { DETACH_HELD_FUNCTION } from './recovery-scripts';
 
-// Removes one node's registry entries; shared by the heartbeat's purge and a graceful leave.
-const REMOVE_NODE = `
+// Removes one node's registry entries; shared by the heartbeat's purge and a graceful leave (which
+// also detach the recovery sessions it held; a rebuild keeps them).
+const REMOVE_NODE = `${DETACH_HELD_FUNCTION}
 local function removeNode(prefix, node, keepMembership)
   local set = prefix .. ':node:' .. node .. ':clients'
   local clients = prefix .. ':clients'
@@ -16,6 +18,7 @@ local function removeNode(prefix, node, keepMembership)
   end
   redis.call('DEL', set)
   if not keepMembership then
+    detachHeld(prefix, node)
     redis.call('DEL', prefix .. ':inbox:' .. node)
     redis.call('ZREM', prefix .. ':nodes', node)
   end
@@ -40,6 +43,14 @@ end
 local dead = redis.call('ZRANGEBYSCORE', nodes, '-inf', '(' .. (now - staleAfter))
 for _, other in ipairs(dead) do removeNode(prefix, other, false) end
 return { fresh, dead, redis.call('ZRANGE', nodes, 0, -1) }
+`;
+
+/** ARGV: prefix, client id, node id. Removes a client's routing entry unless another node took it since. */
+export const REMOVE_CLIENT_SCRIPT = `
+local prefix, id, node = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', prefix .. ':clients', id) == node then redis.call('HDEL', prefix .. ':clients', id) end
+redis.call('SREM', prefix .. ':node:' .. node .. ':clients', id)
+return 1
 `;
 
 /** ARGV: prefix, node id, '1' to keep the node registered (a rebuild) or '0' (a graceful leave). */

@@ -8,6 +8,8 @@
  * field existed, which version 1 only extends). Whatever later versions change, `w` and the ack's
  * `t`, `r`, `f` stay where they are, so nodes and emitters of different versions can always tell
  * each other apart and fail loudly instead of misreading a packet.
+ * Session recovery only adds fields to version 1 (`q`, `o`, `b` on broadcasts, the `takeover`
+ * command), which nodes without it ignore (a `takeover` they do not know is answered false).
  */
 import type { BroadcastPacket } from '../adapter/adapter';
 
@@ -30,6 +32,12 @@ interface BroadcastHeader {
   /** W3C `traceparent` and `tracestate` of the publisher (nodes without tracing ignore them). */
   t?: string | undefined;
   s?: string | undefined;
+  /** Session recovery: the publishing node's sequence number (its own copy is delivered too, matched by it). */
+  q?: number | undefined;
+  /** Session recovery: each room's log id of the push, in the order of `r`. */
+  o?: readonly string[] | undefined;
+  /** Session recovery: the broadcast log's id of the push. */
+  b?: string | undefined;
 }
 
 /** A decoded broadcast: who sent it, in which protocol version, and the packet. */
@@ -37,11 +45,22 @@ export interface DecodedBroadcast {
   nodeId: string;
   version: number;
   packet: BroadcastPacket;
+  /** A logged (recovery) push: the publisher's sequence number; its publisher delivers it from Redis too. */
+  seq?: number | undefined;
 }
 
 /** Encodes a broadcast for the pub/sub channel. */
 export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string {
+  return `${broadcastHeader(nodeId, packet)}\n${packet.data}`;
+}
+
+/**
+ * The header line of a broadcast (JSON). With `seq`, a logged push: the recovery store's script
+ * appends the log ids (`o` or `b`) before the closing brace.
+ */
+export function broadcastHeader(nodeId: string, packet: BroadcastPacket, seq?: number): string {
   const header: BroadcastHeader = { n: nodeId, w: REDIS_PROTOCOL_VERSION };
+  if (seq !== undefined) header.q = seq;
   if (packet.rooms !== undefined) header.r = packet.rooms;
   if (packet.except !== undefined && packet.except.length > 0) header.e = packet.except;
   if (packet.path !== undefined) header.p = packet.path;
@@ -49,7 +68,7 @@ export function encodeBroadcast(nodeId: string, packet: BroadcastPacket): string
     header.t = packet.trace.traceparent;
     if (packet.trace.tracestate !== undefined) header.s = packet.trace.tracestate;
   }
-  return `${JSON.stringify(header)}\n${packet.data}`;
+  return JSON.stringify(header);
 }
 
 /** Decodes a broadcast; undefined when malformed. */
@@ -67,7 +86,14 @@ export function decodeBroadcast(message: string): DecodedBroadcast | undefined {
         typeof header.s === 'string'
           ? { traceparent: header.t, tracestate: header.s }
           : { traceparent: header.t };
-    return { nodeId: header.n, version: versionOf(header), packet };
+    const decoded: DecodedBroadcast = { nodeId: header.n, version: versionOf(header), packet };
+    if (typeof header.q === 'number') decoded.seq = header.q;
+    if (typeof header.b === 'string') packet.offset = `b${header.b}`;
+    const { o, r } = header;
+    // fromEntries: a room named `__proto__` stays an own key.
+    if (Array.isArray(o) && Array.isArray(r) && o.length === r.length)
+      packet.offsets = Object.fromEntries(r.map((room, i) => [room, String(o[i])]));
+    return decoded;
   } catch {
     return undefined;
   }
@@ -94,7 +120,7 @@ export interface ReplyMessage {
 }
 
 /** The commands one node (or an emitter) asks of another node through its inbox. */
-export type CommandKind = 'send' | 'disconnect' | 'join' | 'leave' | 'rooms';
+export type CommandKind = 'send' | 'disconnect' | 'join' | 'leave' | 'rooms' | 'takeover';
 
 /** An inbox entry: a command for a client of this node, or the ack of one this node sent. */
 export interface InboxMessage {

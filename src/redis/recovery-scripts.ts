@@ -1,0 +1,217 @@
+/**
+ * @module redis/recovery-scripts
+ * The Lua of session recovery: what must be atomic (a publish logged in every room and announced
+ * in one step, a claim, a detach, an expiry taken once cluster-wide) runs as one script.
+ *
+ * Every log entry keeps the id of the entry before it in its log (`p`, "" for a log's first entry):
+ * a resume reading after offset O knows nothing was lost exactly when the first entry after O names
+ * O (or "": the log was dropped idle and started again, which only happens when no push came for
+ * `historyTtlMs`, longer than any window). So trimming, exact or not, never hides a gap.
+ *
+ * Session hash fields: path, secret, bf (broadcastFrom), df (directFrom), data, node (absent while
+ * detached), exp (end of the window while detached), w (windowMs), g (how long a record outlives its
+ * window when no node takes its expiry), and `r:<room>` -> join point per room.
+ *
+ * Redis Cluster (issue 22): a publish to several rooms and `takeExpired`/the purge touch keys of
+ * several slots; there they need one call per slot (or per room).
+ */
+
+/** Lua helpers: the prefix-derived names (as `RecoveryKeys` builds them) and a log's last id. */
+const HELPERS = `
+local function sessionKey(prefix, id) return prefix .. ':{s:' .. id .. '}:session' end
+local function directKey(prefix, id) return prefix .. ':{s:' .. id .. '}:direct' end
+local function heldKey(prefix, node) return prefix .. ':recovery:node:' .. node .. ':sessions' end
+local function lastId(key)
+  local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+  if last[1] then return last[1][1] end
+  return ''
+end
+local function keepUntil(session, direct, at)
+  redis.call('PEXPIREAT', session, at)
+  if redis.call('EXISTS', direct) == 1 then redis.call('PEXPIREAT', direct, at) end
+end
+`;
+
+/**
+ * Lua function `detachHeld(prefix, node)`: the sessions a purged (or departing) node held become
+ * detached, their window starting now (Redis time), so their clients can resume on another node and
+ * their expiry (@OnDisconnect) runs once when it ends. Used by the heartbeat's purge (scripts.ts).
+ */
+export const DETACH_HELD_FUNCTION = `${HELPERS}
+local function detachHeld(prefix, node)
+  local held = heldKey(prefix, node)
+  local ids = redis.call('SMEMBERS', held)
+  if #ids > 0 then
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    for _, id in ipairs(ids) do
+      local session = sessionKey(prefix, id)
+      local fields = redis.call('HMGET', session, 'node', 'w', 'g')
+      if fields[1] == node then
+        local exp = now + (tonumber(fields[2]) or 0)
+        redis.call('HDEL', session, 'node')
+        redis.call('HSET', session, 'exp', exp)
+        redis.call('ZADD', prefix .. ':recovery:detached', exp, id)
+        keepUntil(session, directKey(prefix, id), exp + (tonumber(fields[3]) or 0))
+      end
+    end
+  end
+  redis.call('DEL', held)
+end
+`;
+
+/**
+ * KEYS: the logs (each room's, or the broadcast log). ARGV: maxlen, ttl ms, channel, header (JSON
+ * without its closing brace), data, kind ('r' rooms, 'b' broadcast), extra entry fields (pairs).
+ * Appends to every log, refreshes their TTL, publishes the packet with its ids (`o`: one per room,
+ * in the order of `r`; `b`: the broadcast id) and returns the ids.
+ */
+export const PUBLISH_SCRIPT = `${HELPERS}
+local maxlen, ttl, channel, head, data, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local extra = {}
+for i = 7, #ARGV do extra[#extra + 1] = ARGV[i] end
+local ids = {}
+for i, key in ipairs(KEYS) do
+  local prev = lastId(key)
+  ids[i] = redis.call('XADD', key, 'MAXLEN', maxlen, '*', 'd', data, 'p', prev, unpack(extra))
+  redis.call('PEXPIRE', key, ttl)
+end
+local tail
+if kind == 'b' then tail = ',"b":"' .. ids[1] .. '"}' else tail = ',"o":["' .. table.concat(ids, '","') .. '"]}' end
+redis.call('PUBLISH', channel, head .. tail .. '\\n' .. data)
+return ids
+`;
+
+/**
+ * KEYS: session, direct log. ARGV: id, data, maxlen. Appends a push numbered by the client's node
+ * while the session exists (an id not above the log's last is dropped); returns 1 when appended.
+ */
+export const APPEND_DIRECT_SCRIPT = `${HELPERS}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local prev = lastId(KEYS[2])
+local added = redis.pcall('XADD', KEYS[2], 'MAXLEN', ARGV[3], ARGV[1], 'd', ARGV[2], 'p', prev)
+if type(added) == 'table' and added.err then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1
+`;
+
+/**
+ * KEYS: session, direct log. ARGV: now ms, data, maxlen. Logs a push for a detached session still
+ * in its window; returns its id, or false.
+ */
+export const SEND_DETACHED_SCRIPT = `${HELPERS}
+local fields = redis.call('HMGET', KEYS[1], 'node', 'exp')
+if fields[1] or not fields[2] or tonumber(fields[2]) <= tonumber(ARGV[1]) then return false end
+local prev = lastId(KEYS[2])
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], '*', 'd', ARGV[2], 'p', prev)
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return id
+`;
+
+/**
+ * KEYS: session, direct log, this node's held set, broadcast log, then the log of each room of ARGV.
+ * ARGV: id, path, secret, broadcastFrom, directFrom, data, node, windowMs, grace ms, then room /
+ * join point pairs. Replaces any record of that id; an empty start point means "the log's last id now".
+ */
+export const CREATE_SCRIPT = `${HELPERS}
+local id = ARGV[1]
+local bf, df = ARGV[4], ARGV[5]
+if bf == '' then bf = lastId(KEYS[4]) end
+if df == '' then df = lastId(KEYS[2]) end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'path', ARGV[2], 'secret', ARGV[3], 'bf', bf, 'df', df, 'data', ARGV[6],
+  'node', ARGV[7], 'w', ARGV[8], 'g', ARGV[9])
+local k = 5
+for i = 10, #ARGV - 1, 2 do
+  local from = ARGV[i + 1]
+  if from == '' then from = lastId(KEYS[k]) end
+  redis.call('HSET', KEYS[1], 'r:' .. ARGV[i], from)
+  k = k + 1
+end
+redis.call('PERSIST', KEYS[2])
+redis.call('SADD', KEYS[3], id)
+return 1
+`;
+
+/**
+ * KEYS: session, direct log, detached set. ARGV: prefix, id, secret, this node, now ms.
+ * Takes the session for this node when the secret matches and it is held (anywhere) or detached in
+ * its window. Returns { record fields as before the claim, previous node or "", direct log's last id }.
+ * The secrets are compared through their SHA-1, so the comparison's time tells nothing of the secret.
+ */
+export const CLAIM_SCRIPT = `${HELPERS}
+local prefix, id, secret, self, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local fields = redis.call('HMGET', KEYS[1], 'secret', 'node', 'exp')
+if not fields[1] or redis.sha1hex(fields[1]) ~= redis.sha1hex(secret) then return false end
+local previous = fields[2]
+if previous then
+  if previous ~= self then redis.call('SREM', heldKey(prefix, previous), id) end
+elseif not fields[3] or tonumber(fields[3]) <= now then
+  return false
+end
+local record = redis.call('HGETALL', KEYS[1])
+redis.call('HDEL', KEYS[1], 'exp')
+redis.call('HSET', KEYS[1], 'node', self)
+redis.call('ZREM', KEYS[3], id)
+redis.call('SADD', heldKey(prefix, self), id)
+redis.call('PERSIST', KEYS[1])
+redis.call('PERSIST', KEYS[2])
+return { record, previous or '', lastId(KEYS[2]) }
+`;
+
+/**
+ * KEYS: session, direct log, detached set, this node's held set. ARGV: id, this node, data JSON,
+ * expires at ms, grace ms. Detaches a session this node holds; returns 0 when it does not hold it.
+ */
+export const DETACH_SCRIPT = `${HELPERS}
+if redis.call('HGET', KEYS[1], 'node') ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], 'node')
+redis.call('HSET', KEYS[1], 'data', ARGV[3], 'exp', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+keepUntil(KEYS[1], KEYS[2], tonumber(ARGV[4]) + tonumber(ARGV[5]))
+return 1
+`;
+
+/** KEYS: session, direct log, detached set. ARGV: prefix, id. Ends a session: its keys go. */
+export const END_SCRIPT = `${HELPERS}
+local node = redis.call('HGET', KEYS[1], 'node')
+if node then redis.call('SREM', heldKey(ARGV[1], node), ARGV[2]) end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[2])
+return 1
+`;
+
+/**
+ * KEYS: detached set. ARGV: prefix, now ms, limit. Removes up to `limit` sessions whose window
+ * ended and returns them as { id, record fields, ... } (each once: the script is atomic).
+ */
+export const TAKE_EXPIRED_SCRIPT = `${HELPERS}
+local prefix, now, limit = ARGV[1], ARGV[2], ARGV[3]
+local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZREM', KEYS[1], id)
+  local session = sessionKey(prefix, id)
+  if redis.call('HEXISTS', session, 'node') == 0 then
+    local record = redis.call('HGETALL', session)
+    if #record > 0 then
+      out[#out + 1] = id
+      out[#out + 1] = record
+    end
+    redis.call('DEL', session, directKey(prefix, id))
+  end
+end
+return out
+`;
+
+/**
+ * KEYS: session, room log. ARGV: room. Records the room's last id as the session's join point (a
+ * room it is already in keeps its own).
+ */
+export const JOINED_SCRIPT = `${HELPERS}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSETNX', KEYS[1], 'r:' .. ARGV[1], lastId(KEYS[2]))
+return 1
+`;

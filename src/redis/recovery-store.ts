@@ -1,0 +1,367 @@
+/**
+ * @module redis/recovery-store
+ * `RecoveryStore` on Redis: room logs and the app-wide broadcast log are streams, each session a
+ * hash with a direct-push stream, detached sessions a sorted set by end of window, and each node a
+ * set of the sessions it holds (its purge detaches them). So a client whose node dies resumes on
+ * another node with its id, rooms, data and every push it missed.
+ *
+ * A push is one script call (one round trip, whatever the number of rooms): appended to each room's
+ * log, then published with its ids; every node, this one included, delivers it from the pub/sub
+ * message, so every node delivers one log's pushes in log order. A resume is one pipeline: one
+ * bounded XRANGE per log of the session, after the client's offset (cost follows what it missed).
+ * While Redis is away every call rejects (or, written behind, logs) within `requestTimeoutMs`.
+ */
+import type { AdapterHost, BroadcastPacket } from '../adapter/adapter';
+import type {
+  Claimed,
+  LoggedPush,
+  ReadFrom,
+  RecoverySettings,
+  RecoveryStore,
+  ResumeRead,
+  SessionRecord,
+} from '../recovery/store';
+import type { ClusterMember } from './cluster-member';
+import { ClusterUnavailableError } from './errors';
+import type { RedisReply } from './redis-driver';
+import { withTimeout } from './redis-driver';
+import { isStreamId, rangeAfter, toLogRead, toPushes, toRecord, type LogKind } from './recovery-entries';
+import { RecoveryKeys } from './recovery-keys';
+import { LuaScript } from './recovery-lua';
+import {
+  APPEND_DIRECT_SCRIPT,
+  CLAIM_SCRIPT,
+  CREATE_SCRIPT,
+  DETACH_SCRIPT,
+  END_SCRIPT,
+  JOINED_SCRIPT,
+  PUBLISH_SCRIPT,
+  SEND_DETACHED_SCRIPT,
+  TAKE_EXPIRED_SCRIPT,
+} from './recovery-scripts';
+import { broadcastHeader } from './wire';
+
+const PUBLISH = new LuaScript(PUBLISH_SCRIPT);
+const APPEND_DIRECT = new LuaScript(APPEND_DIRECT_SCRIPT);
+const SEND_DETACHED = new LuaScript(SEND_DETACHED_SCRIPT);
+const CREATE = new LuaScript(CREATE_SCRIPT);
+const CLAIM = new LuaScript(CLAIM_SCRIPT);
+const DETACH = new LuaScript(DETACH_SCRIPT);
+const END = new LuaScript(END_SCRIPT);
+const TAKE_EXPIRED = new LuaScript(TAKE_EXPIRED_SCRIPT);
+const JOINED = new LuaScript(JOINED_SCRIPT);
+
+/** Own pushes given up on (their copy from Redis, if it still comes, is not delivered again). */
+const ABANDONED_LIMIT = 10_000;
+
+/** A publish of this node waiting for its own copy from Redis. */
+interface Waiting {
+  delivered: boolean;
+  wake?: (() => void) | undefined;
+}
+
+/** One node's recovery store on Redis (made by `RedisAdapter.recoveryStore`). */
+export class RedisRecoveryStore implements RecoveryStore {
+  readonly keys: RecoveryKeys;
+  private seq = 0;
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly abandoned = new Set<number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly member: ClusterMember,
+    private readonly host: AdapterHost,
+    private readonly settings: RecoverySettings,
+  ) {
+    this.keys = new RecoveryKeys(member.keys.prefix);
+  }
+
+  /** How long a detached record outlives its window when no node takes its expiry (nodes all down). */
+  private get graceMs(): number {
+    return Math.max(this.settings.historyTtlMs, this.settings.windowMs);
+  }
+
+  // ---- logs ----------------------------------------------------------------------------------
+
+  async publish(packet: BroadcastPacket): Promise<void> {
+    const { rooms } = packet;
+    if (rooms !== undefined && rooms.length === 0) return; // addressed to nobody
+    const seq = ++this.seq;
+    const head = broadcastHeader(this.host.nodeId, packet, seq);
+    const extra: string[] = [];
+    if (rooms !== undefined && rooms.length > 1) extra.push('r', JSON.stringify(rooms));
+    if (packet.except !== undefined && packet.except.length > 0)
+      extra.push('e', JSON.stringify(packet.except));
+    if (packet.path !== undefined) extra.push('h', packet.path);
+    const logs =
+      rooms === undefined ? [this.keys.broadcastLog] : rooms.map((room) => this.keys.roomLog(room));
+    const args = [
+      String(this.settings.maxPerRoom),
+      String(this.settings.historyTtlMs),
+      this.member.keys.broadcastChannel,
+      head.slice(0, -1),
+      packet.data,
+      rooms === undefined ? 'b' : 'r',
+      ...extra,
+    ];
+    const waiting: Waiting = { delivered: false };
+    this.waiting.set(seq, waiting);
+    let ids: string[];
+    try {
+      ids = ((await this.run(PUBLISH, logs, args, 'publish')) as unknown[]).map(String);
+    } catch (error) {
+      this.waiting.delete(seq);
+      this.abandon(seq);
+      throw error;
+    }
+    if (rooms === undefined) packet.offset = `b${ids[0]}`;
+    else packet.offsets = Object.fromEntries(rooms.map((room, i) => [room, ids[i] ?? '']));
+    if (!waiting.delivered) await this.ownCopy(seq, waiting, packet);
+    this.waiting.delete(seq);
+  }
+
+  // Waits for this node's copy from pub/sub; past the timeout delivers the packet itself (its copy,
+  // if it still comes, is then skipped), so a stalled subscription never holds a push back for long.
+  private ownCopy(seq: number, waiting: Waiting, packet: BroadcastPacket): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!waiting.delivered) {
+          waiting.delivered = true;
+          this.abandon(seq);
+          this.member.warn(
+            'recovery publish',
+            'A logged push did not come back from Redis in time: delivered here directly',
+          );
+          this.host.deliverLocal(packet);
+        }
+        resolve();
+      }, this.member.options.requestTimeoutMs);
+      timer.unref();
+      this.timers.add(timer);
+      waiting.wake = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** This node's own logged push came back from Redis: delivered here now (once). */
+  ownBroadcast(seq: number, packet: BroadcastPacket): void {
+    const waiting = this.waiting.get(seq);
+    if (waiting !== undefined) {
+      if (waiting.delivered) return;
+      waiting.delivered = true;
+      this.host.deliverLocal(packet);
+      waiting.wake?.();
+      return;
+    }
+    if (this.abandoned.delete(seq)) return;
+    this.host.deliverLocal(packet);
+  }
+
+  private abandon(seq: number): void {
+    this.abandoned.add(seq);
+    if (this.abandoned.size > ABANDONED_LIMIT)
+      this.abandoned.delete(this.abandoned.values().next().value as number);
+  }
+
+  appendDirect(clientId: string, id: string, data: string): void {
+    const { keys } = this;
+    this.run(
+      APPEND_DIRECT,
+      [keys.session(clientId), keys.direct(clientId)],
+      [id, data, String(this.settings.maxPerRoom)],
+      'appendDirect',
+    ).catch((error: unknown) =>
+      this.member.warn('recovery append', 'A direct push could not be logged', error),
+    );
+  }
+
+  async sendDetached(clientId: string, data: string): Promise<boolean> {
+    const { keys } = this;
+    const id = await this.run(
+      SEND_DETACHED,
+      [keys.session(clientId), keys.direct(clientId)],
+      [String(Date.now()), data, String(this.settings.maxPerRoom)],
+      'sendDetached',
+    );
+    return typeof id === 'string';
+  }
+
+  async read(clientId: string, from: ReadFrom, max: number): Promise<ResumeRead> {
+    const { keys } = this;
+    const logs: Array<{ key: string; from: string; kind: LogKind }> = [
+      ...Object.entries(from.rooms).map(([room, id]) => ({
+        key: keys.roomLog(room),
+        from: id,
+        kind: { room },
+      })),
+      { key: keys.direct(clientId), from: from.direct, kind: 'direct' },
+      { key: keys.broadcastLog, from: from.broadcast, kind: 'broadcast' },
+    ];
+    if (!this.reachable()) throw new ClusterUnavailableError('recovery read');
+    // Issued back to back: one pipeline, one round trip. An offset that is no stream id is a gap.
+    const valid = (id: string): boolean => id === '' || isStreamId(id);
+    const replies = await this.timed(
+      Promise.all(
+        logs.map((log) =>
+          valid(log.from) ? this.member.driver.command(rangeAfter(log.key, log.from, max)) : undefined,
+        ),
+      ),
+      'read',
+    );
+    const reads = logs.map((log, i) =>
+      valid(log.from) ? toLogRead(replies[i], log.from, max, log.kind) : 'gap',
+    );
+    const rooms = Object.fromEntries(Object.keys(from.rooms).map((room, i) => [room, reads[i]!]));
+    const count = logs.length;
+    return { rooms, direct: reads[count - 2]!, broadcast: reads[count - 1]! };
+  }
+
+  async history(room: string, limit: number): Promise<LoggedPush[]> {
+    if (!(limit > 0)) return [];
+    const reply = await this.command(
+      ['XREVRANGE', this.keys.roomLog(room), '+', '-', 'COUNT', String(Math.floor(limit))],
+      'history',
+    );
+    return toPushes(reply, { room }).reverse();
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  async create(record: SessionRecord): Promise<void> {
+    const { keys } = this;
+    const { id } = record;
+    const self = this.host.nodeId;
+    const rooms = Object.entries(record.rooms);
+    const args = [
+      id,
+      record.path,
+      record.secret,
+      record.broadcastFrom,
+      record.directFrom,
+      record.data,
+      self,
+      String(this.settings.windowMs),
+      String(this.graceMs),
+      ...rooms.flat(),
+    ];
+    const logs = [keys.session(id), keys.direct(id), keys.held(self), keys.broadcastLog];
+    for (const [room] of rooms) logs.push(keys.roomLog(room));
+    await this.run(CREATE, logs, args, 'create');
+  }
+
+  async get(clientId: string): Promise<SessionRecord | undefined> {
+    return toRecord(clientId, await this.command(['HGETALL', this.keys.session(clientId)], 'get'));
+  }
+
+  async claim(clientId: string, secret: string): Promise<Claimed | undefined> {
+    const { keys } = this;
+    const self = this.host.nodeId;
+    const reply = (await this.run(
+      CLAIM,
+      [keys.session(clientId), keys.direct(clientId), keys.detached],
+      [keys.prefix, clientId, secret, self, String(Date.now())],
+      'claim',
+    )) as [RedisReply, string, string] | null;
+    if (!Array.isArray(reply)) return undefined;
+    const record = toRecord(clientId, reply[0]);
+    if (record === undefined) return undefined;
+    record.node = self;
+    delete record.expiresAt;
+    const previousNode = reply[1] === '' ? undefined : String(reply[1]);
+    if (previousNode === self) this.host.takeOverLocal?.(clientId);
+    else if (previousNode !== undefined) this.takeOver(previousNode, clientId);
+    return { record, previousNode, directLast: String(reply[2]) };
+  }
+
+  // Tells the node that still held the session to close its (half-open) connection without ending
+  // the session. Not awaited: a dead node never answers, and the session is already this node's.
+  private takeOver(node: string, clientId: string): void {
+    this.member.commands
+      .call({ t: 'takeover', c: clientId }, undefined, this.member.options.requestTimeoutMs, node)
+      .catch((error: unknown) => this.member.warn('recovery takeover', 'A takeover command failed', error));
+  }
+
+  async joined(clientId: string, room: string): Promise<void> {
+    await this.run(JOINED, [this.keys.session(clientId), this.keys.roomLog(room)], [room], 'joined');
+  }
+
+  async left(clientId: string, room: string): Promise<void> {
+    await this.command(['HDEL', this.keys.session(clientId), `r:${room}`], 'left');
+  }
+
+  async detach(clientId: string, data: string, expiresAt: number): Promise<boolean> {
+    const { keys } = this;
+    const self = this.host.nodeId;
+    const reply = await this.run(
+      DETACH,
+      [keys.session(clientId), keys.direct(clientId), keys.detached, keys.held(self)],
+      [clientId, self, data, String(Math.floor(expiresAt)), String(this.graceMs)],
+      'detach',
+    );
+    return Number(reply) === 1;
+  }
+
+  async end(clientId: string): Promise<void> {
+    const { keys } = this;
+    await this.run(
+      END,
+      [keys.session(clientId), keys.direct(clientId), keys.detached],
+      [keys.prefix, clientId],
+      'end',
+    );
+  }
+
+  async takeExpired(now: number, limit: number): Promise<SessionRecord[]> {
+    if (!(limit > 0)) return [];
+    const reply = (await this.run(
+      TAKE_EXPIRED,
+      [this.keys.detached],
+      [this.keys.prefix, String(Math.floor(now)), String(Math.floor(limit))],
+      'takeExpired',
+    )) as unknown[];
+    const records: SessionRecord[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const record = toRecord(String(reply[i]), reply[i + 1]);
+      if (record !== undefined) records.push(record);
+    }
+    return records;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const waiting of this.waiting.values()) waiting.wake?.();
+    this.waiting.clear();
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private run(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly string[],
+    what: string,
+  ): Promise<RedisReply> {
+    if (!this.reachable()) return Promise.reject(new ClusterUnavailableError(`recovery ${what}`));
+    return this.timed(script.run(this.member.driver, keys, args), what);
+  }
+
+  private command(args: readonly string[], what: string): Promise<RedisReply> {
+    if (!this.reachable()) return Promise.reject(new ClusterUnavailableError(`recovery ${what}`));
+    return this.timed(this.member.driver.command(args), what);
+  }
+
+  private reachable(): boolean {
+    return !this.closed && !this.member.closed && this.member.driver.ready;
+  }
+
+  private timed<T>(promise: Promise<T>, what: string): Promise<T> {
+    return withTimeout(promise, this.member.options.requestTimeoutMs, `recovery ${what}`);
+  }
+}
