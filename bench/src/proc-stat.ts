@@ -35,9 +35,10 @@ export interface CpuSnapshot {
   box: number;
 }
 
-/** Takes a snapshot (time in ms from performance.now()). */
-export function snapshot(serverPid: number): CpuSnapshot {
-  return { at: performance.now(), server: processTicks(serverPid), client: processTicks(process.pid), box: boxBusyTicks() };
+/** Takes a snapshot (time in ms from performance.now()); several server PIDs are added up. */
+export function snapshot(serverPid: number | readonly number[]): CpuSnapshot {
+  const server = typeof serverPid === 'number' ? processTicks(serverPid) : serverPid.reduce((sum, pid) => sum + processTicks(pid), 0);
+  return { at: performance.now(), server, client: processTicks(process.pid), box: boxBusyTicks() };
 }
 
 /** CPU spent between two snapshots, in seconds, plus the share of a core used by everything else. */

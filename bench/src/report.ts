@@ -135,6 +135,8 @@ export interface ReportInput {
   finished: Date;
   timing: { warmup: number; window: number; windows: number; maxWindows: number };
   idleConnections: number;
+  /** Sections of the cases in their own files (bench/src/cases), placed before idle memory. */
+  sections?: string[];
 }
 
 /** The Markdown report. */
@@ -190,6 +192,7 @@ export function renderReport(input: ReportInput): string {
     '',
     ...table(fan, true),
     '',
+    ...(input.sections ?? []),
     `## Idle memory per connection (${input.idleConnections.toLocaleString('en')} connections, after forced GC)`,
     '',
     '| server | RSS per connection | heap per connection | RSS vs raw ws | heap vs raw ws |',

@@ -3,7 +3,8 @@
  * `npm run bench` / `npm run bench:quick`: runs every case against every server in one run, prints
  * the tables (per-round ratios to raw `ws` and to raw `ws` + batching, measured in the same run) and,
  * for the full run, writes BENCHMARKS.md.
- * Flags: --quick, --filter <regexp on "case server">, --no-write, --warmup/--window <ms>, --windows <n>.
+ * Flags: --quick, --filter <regexp on "case server">, --no-write, --warmup/--window <ms>, --windows <n>,
+ * --json <file> (every window of every case).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import type { WindowResult } from './client/windows';
 import { runClient, startServer, type Runtime, type ServerProcess } from './processes';
 import { measureIdleMemory, type MemoryResult } from './memory';
 import { describeMachine, REFERENCES, renderReport, type CaseSummary } from './report';
+import { baselineBuilds, SHAPE_CASES } from './cases';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -283,6 +285,12 @@ async function main(): Promise<void> {
     );
   }
 
+  // Storm, cross-node, mixed load: each case in its own file (bench/src/cases), same rounds and log.
+  const shapeResults: CaseSummary[] = [];
+  for (const shape of SHAPE_CASES) {
+    await shape.run({ quick, timing, selected, baselines: baselineBuilds(), log: (s) => void shapeResults.push(s) });
+  }
+
   process.stderr.write(`idle memory (${elapsed()})\n`);
   const memory: MemoryResult[] = [];
   for (const spec of ECHO_SERVERS) {
@@ -309,11 +317,15 @@ async function main(): Promise<void> {
     finished: new Date(),
     timing,
     idleConnections: IDLE_CONNECTIONS,
+    sections: SHAPE_CASES.flatMap((shape) => shape.render(shapeResults, quick)),
   });
   process.stderr.write(`done (${elapsed()})\n`);
   process.stdout.write(report + '\n');
   const write = !quick && !custom && !argv.includes('--no-write') && filter === undefined;
   if (write) writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report + '\n');
+  // --json <file>: every window of every case, for ratios the report does not print (e.g. against a baseline).
+  const json = argv.indexOf('--json');
+  if (json !== -1) writeFileSync(argv[json + 1]!, JSON.stringify([...results, ...shapeResults], null, 1));
 }
 
 main().then(

@@ -7,7 +7,8 @@ import { cpuDelta, snapshot } from '../proc-stat';
 
 /** How to measure one case. */
 export interface WindowPlan {
-  serverPid: number;
+  /** The server's PID, or several (a cluster: nodes and Redis), whose CPU is added up. */
+  serverPid: number | number[];
   warmupMs: number;
   windowMs: number;
   /** Clean windows wanted. */
@@ -113,10 +114,16 @@ export function parseArgs(argv: string[]): Record<string, string> {
   return args;
 }
 
+// `--server-pid 12,34`: a cluster's processes are accounted together.
+function serverPids(value: string): number | number[] {
+  const pids = value.split(',').map(Number);
+  return pids.length === 1 ? pids[0]! : pids;
+}
+
 /** The plan from command-line arguments. */
 export function planFrom(args: Record<string, string>): WindowPlan {
   return {
-    serverPid: Number(args['server-pid']),
+    serverPid: serverPids(args['server-pid'] ?? ''),
     warmupMs: Number(args['warmup'] ?? 3000),
     windowMs: Number(args['window'] ?? 5000),
     windows: Number(args['windows'] ?? 3),

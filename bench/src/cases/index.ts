@@ -1,0 +1,25 @@
+/**
+ * @module bench/cases
+ * The cases that live in their own files (issue 20's shapes), in the order the runner runs them:
+ * each runs its own rounds and renders its own report section.
+ */
+import type { CaseSummary } from '../round-stats';
+import type { CaseContext } from './case-context';
+import { renderCrossNode, runCrossNode } from './cross-node';
+import { renderMixedLoad, runMixedLoad } from './mixed-load';
+import { renderStorm, runStorm } from './storm';
+
+export { baselineBuilds, type CaseContext } from './case-context';
+
+/** A case in its own file. */
+export interface ShapeCase {
+  run(ctx: CaseContext): Promise<CaseSummary[]>;
+  render(results: CaseSummary[], quick: boolean): string[];
+}
+
+/** Reconnect storm, cross-node traffic, latency under mixed load. */
+export const SHAPE_CASES: ShapeCase[] = [
+  { run: runStorm, render: renderStorm },
+  { run: runCrossNode, render: renderCrossNode },
+  { run: runMixedLoad, render: renderMixedLoad },
+];
