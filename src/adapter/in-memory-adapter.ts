@@ -15,7 +15,10 @@ export class InMemoryBus {
 export class InMemoryAdapter implements Adapter {
   private host?: AdapterHost;
 
-  constructor(private readonly bus: InMemoryBus = new InMemoryBus()) {}
+  constructor(
+    /** The bus this adapter is on (apps on one bus share rooms, and with recovery their sessions). */
+    readonly bus: InMemoryBus = new InMemoryBus(),
+  ) {}
 
   async init(host: AdapterHost): Promise<void> {
     this.host = host;

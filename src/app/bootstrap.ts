@@ -23,12 +23,16 @@ import { resolveLogger } from './logger';
 import { resolveOptions, type BootstrapOptions } from './options';
 import { validatorStrategy } from '../validation/validator-strategy';
 import { WsApp } from './ws-app';
+import { resolveRecovery } from '../recovery/options';
+import { assertRecoverySupported, createRecoveryStore } from '../recovery/create-store';
+import { SessionRecovery } from '../engine/session-recovery';
 
 type Class = new (...args: never[]) => unknown;
 
 /** Starts an app from its root module. */
 export async function bootstrap(module: Class, options: BootstrapOptions = {}): Promise<WsApp> {
   const settings = resolveOptions(options);
+  const recovery = resolveRecovery(settings.recovery);
   const logger = resolveLogger(settings.logger);
   const observability = createObservability(settings, logger);
   const tracing = createTracing(settings.tracing, logger);
@@ -36,6 +40,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
 
   const container = createAppContainer();
   const adapter = settings.adapter ?? new InMemoryAdapter();
+  if (recovery !== undefined) assertRecoverySupported(adapter);
   // Cross-node spans only with an adapter of the user's (the default one never leaves the process).
   const traceCluster = tracing !== undefined && settings.adapter !== undefined ? tracing : undefined;
   const cluster = traceCluster?.adapterView(adapter) ?? adapter;
@@ -113,7 +118,13 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const publish = transport.publish?.bind(transport);
   if (publish) hub.usePublisher(publish);
   observability?.attach({ hub, engine, transport, adapter, routes: graph.controllers.map((c) => readClassMetadata(c)?.controller?.path ?? '/') });
-  await adapter.init(traceCluster?.hostView(hub) ?? hub);
+  const host = traceCluster?.hostView(hub) ?? hub;
+  await adapter.init(host);
+  if (recovery !== undefined) {
+    const store = createRecoveryStore(adapter, host, recovery);
+    hub.store = store;
+    engine.enableRecovery(new SessionRecovery(store, recovery, hub, logger));
+  }
   await transport.listen(engine, { port: settings.port, host: settings.host, maxPayload: settings.maxPayload, logger, server: settings.server });
 
   const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs, logger);

@@ -18,6 +18,7 @@ import type { HandlerTimeout } from '../hardening/handler-timeout';
 import type { OriginPolicy } from '../hardening/origin-gate';
 import type { ConnectionRateLimit } from '../hardening/connection-rate';
 import { DEFAULT_PAYLOAD_LIMITS } from '../validation/payload-limits';
+import type { RecoveryOptions } from '../recovery/options';
 import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 
 /** Options of `bootstrap(module, options)`. */
@@ -47,6 +48,12 @@ export interface BootstrapOptions {
   logger?: Logger | false | undefined;
   /** The scale-out adapter. @default new InMemoryAdapter() */
   adapter?: Adapter | undefined;
+  /**
+   * Session recovery: a client that reconnects within `windowMs` with its session token gets its id,
+   * rooms and `client.data` back and every push it missed (see README, "Session recovery"). `true` takes
+   * the defaults. @default off
+   */
+  recovery?: boolean | RecoveryOptions | undefined;
   /** A client with more bytes than this queued is closed with 1013. @default 8388608 (8 MiB) */
   maxBufferedBytes?: number | undefined;
   /**

@@ -6,11 +6,13 @@
 import { CloseCodes } from '../protocol/close-codes';
 import { randomBytes } from 'node:crypto';
 import { encodeMessage } from '../protocol/envelope';
+import { nextId, withOffset } from '../protocol/offsets';
 import { ReadyState, type PreparedFrame, type TransportSocket } from '../spi/transport';
 import type { BroadcastPacket } from '../adapter/adapter';
 import type { ConnectionHandle, ControllerInfo } from '../spi/handles';
 import type { ServerRequestOptions } from '../socket/ws-client';
 import { Asks, checkRequestTimeout, disconnectedError } from './asks';
+import type { SessionState } from './session-state';
 
 /** What a connection asks of its app for rooms and targeting. */
 export interface ConnectionHub {
@@ -34,6 +36,8 @@ export interface ConnectionInit {
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, string>;
   remoteAddress: string;
+  /** The id, when it is not a new one (a resumed session keeps its id). */
+  id?: string | undefined;
 }
 
 type Outgoing = string | Uint8Array | PreparedFrame;
@@ -64,7 +68,7 @@ const NO_ROOMS: ReadonlySet<string> = readOnlyRoomSet();
  * knows of its controller (the compiled controller); lower layers only see `ControllerInfo`.
  */
 export class Connection<C extends ControllerInfo = ControllerInfo> implements ConnectionHandle {
-  readonly id = randomBytes(16).toString('base64url');
+  readonly id: string;
   readonly path: string;
   readonly query: Record<string, string>;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -76,6 +80,12 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   controller!: C;
   /** Set once the close was handled (disconnect hooks started). */
   closed = false;
+  /** Session recovery state (only with `recovery` on). */
+  session: SessionState | undefined = undefined;
+  /** Set when server code closed it (a kick: its session is not resumable). */
+  kicked = false;
+  /** Set when a resume took its session elsewhere: its close must not end the session. */
+  takenOver = false;
   // data, rooms, locals and the queue are created on first use: most connections never need some of
   // them, and at 10,000 idle connections each empty object is a measurable share of the memory.
   private dataBag: Record<string, unknown> | undefined;
@@ -93,6 +103,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     init: ConnectionInit,
     private readonly hub: ConnectionHub,
   ) {
+    this.id = init.id ?? randomBytes(16).toString('base64url');
     this.path = init.path;
     this.query = init.query;
     this.headers = init.headers;
@@ -130,6 +141,11 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     return (this.localsBag ??= Object.create(null) as Record<string, unknown>);
   }
 
+  /** Whether this connection resumed an earlier session (session recovery). */
+  get resumed(): boolean {
+    return this.session?.resumed ?? false;
+  }
+
   get readyState(): number {
     if (this.socket) return this.socket.readyState;
     return this.closed ? ReadyState.CLOSED : ReadyState.CONNECTING;
@@ -140,6 +156,8 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     this.socket = socket;
     // Rooms joined during @OnConnect, for transports with native topics.
     if (socket.subscribe !== undefined) for (const room of this.rooms) socket.subscribe(room);
+    // Recovery: the session frame and the replay go first, then the live pushes the replay lacked.
+    if (this.session !== undefined) for (const text of this.session.release()) this.sendText(text);
     const queued = this.pending;
     this.pending = undefined;
     if (queued) for (const item of queued) this.write(item);
@@ -226,7 +244,34 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   }
 
   emit(event: string, payload?: unknown): void {
-    this.sendText(encodeMessage(event, payload));
+    const text = encodeMessage(event, payload);
+    if (this.session !== undefined) this.pushDirect(text);
+    else this.sendText(text);
+  }
+
+  /**
+   * @internal Sends an encoded envelope as a direct push of a recovery session: numbered, logged
+   * (written behind) and sent with its `d` offset; held while the socket is not open yet.
+   */
+  pushDirect(text: string): void {
+    const session = this.session as SessionState;
+    if (!session.numbering) return session.waitForNumber(text);
+    const id = nextId(session.lastDirect, Date.now());
+    session.lastDirect = id;
+    session.log.appendDirect(this.id, id, text);
+    const framed = withOffset(text, undefined, 'd' + id);
+    if (this.socket === undefined && session.holding) session.hold(framed, 'd', id);
+    else this.sendText(framed);
+  }
+
+  /** @internal A logged room push or broadcast (recovery): held while the socket is not open yet. */
+  deliverPush(frame: PreparedFrame, stream: string, id: string): void {
+    const session = this.session;
+    if (this.socket === undefined && session !== undefined && session.holding) {
+      if (!this.closed) session.hold(frame.text, stream, id);
+      return;
+    }
+    this.sendPrepared(frame);
   }
 
   send(raw: string | Uint8Array): void {
@@ -286,6 +331,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   }
 
   close(code: number = 1000, reason?: string): void {
+    this.kicked = true;
     // 1000 (normal closure) by default, as ClientService.disconnect; a bare close frame would read as 1005.
     if (this.socket) this.socket.close(code, reason);
     else this.pendingClose = { code, reason };

@@ -18,6 +18,9 @@ import { ErrorCodes, WsException } from '../errors/ws-exception';
 import type { Hub } from '../rooms/hub';
 import type { EnvelopeTap, ErrorTap, EngineObserver, UpgradeGate } from '../spi/extensions';
 import type { Handshake, TransportEngine, TransportSocket, UpgradeDecision } from '../spi/transport';
+import type { SessionRecord } from '../recovery/store';
+import { restoreData } from '../recovery/saved-data';
+import type { ResumeCandidate, SessionRecovery } from './session-recovery';
 
 /** A connection as the engine holds it: with its compiled controller. */
 export type EngineConnection = Connection<CompiledController>;
@@ -69,6 +72,14 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     this.gates = settings.gates ?? [];
   }
 
+  private recovery: SessionRecovery | undefined;
+
+  /** Turns session recovery on (before the transport listens). */
+  enableRecovery(recovery: SessionRecovery): void {
+    this.recovery = recovery;
+    recovery.start((record) => this.expire(record));
+  }
+
   /** Whether the app stopped accepting connections. */
   get closing(): boolean {
     return this.shuttingDown;
@@ -92,11 +103,19 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     const match = this.routes.match(handshake.path);
     if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
     const controller = match.target;
-    const connection: EngineConnection = new Connection({ ...handshake, params: match.params }, this.hub);
+    const recovery = this.recovery;
+    let query = handshake.query;
+    let candidate: ResumeCandidate | undefined;
+    if (recovery !== undefined) ({ query, candidate } = await recovery.begin(handshake.query, handshake.path));
+    const init = { ...handshake, query, params: match.params, id: candidate?.record.id };
+    const connection: EngineConnection = new Connection(init, this.hub);
     connection.controller = controller;
+    if (recovery !== undefined) recovery.attach(connection, candidate);
     try {
       for (const gate of this.gates) await this.check(gate(connection, controller));
       for (const hook of controller.connectHooks) await this.check(hook.invoke(connection, undefined, {}));
+      // Recovery: the session is stored (or the old one claimed) only for an accepted handshake.
+      if (recovery !== undefined) await recovery.admit(connection, candidate);
     } catch (error) {
       this.abandon(connection);
       return this.refusalFor(error, controller, connection);
@@ -130,11 +149,13 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   abandon(connection: EngineConnection): void {
     connection.abandon();
     this.hub.unregister(connection);
+    this.recovery?.abandoned(connection);
     for (const observer of this.observers) observer.abandoned?.(connection);
   }
 
   /** The handshake completed: attach the socket and deliver what `@OnConnect` sent. */
   open(connection: EngineConnection, socket: TransportSocket): void {
+    if (connection.closed) return socket.terminate(); // taken over while its upgrade finished
     this.live.add(connection);
     this.hub.register(connection);
     connection.attach(socket);
@@ -239,6 +260,9 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     connection.closed = true;
     this.hub.unregister(connection);
     connection.gone();
+    // Recovery: a session taken over by a resume, or detached for its window, has not ended.
+    const lives = connection.takenOver || (this.recovery !== undefined && this.recovery.dropped(connection, code, this.shuttingDown));
+    if (lives) return this.forget(connection, code, reason);
     this.hub.sessionEnded(connection.id, connection.path);
     const hooks = connection.controller.disconnectHooks;
     if (hooks.length > 0) {
@@ -246,9 +270,29 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       this.disconnecting.add(running);
       void running.finally(() => this.disconnecting.delete(running));
     }
+    this.forget(connection, code, reason);
+  }
+
+  private forget(connection: EngineConnection, code: number, reason: string): void {
     this.live.delete(connection);
     for (const observer of this.observers) observer.closed?.(connection, code, reason);
     if (this.live.size === 0) this.drained?.();
+  }
+
+  /** A detached session's window ended without a resume: its `@OnDisconnect` runs now, here. */
+  private expire(record: SessionRecord): Promise<void> {
+    const match = this.routes.match(record.path);
+    this.hub.sessionEnded(record.id, record.path);
+    if (!match || match.target.disconnectHooks.length === 0) return Promise.resolve();
+    const init = { path: record.path, query: {}, headers: {}, params: match.params, remoteAddress: '', id: record.id };
+    const connection: EngineConnection = new Connection(init, this.hub);
+    connection.controller = match.target;
+    connection.closed = true;
+    restoreData(connection.data, record.data);
+    const running = this.runDisconnectHooks(connection, 1006, 'session expired');
+    this.disconnecting.add(running);
+    void running.finally(() => this.disconnecting.delete(running));
+    return running;
   }
 
   private async runDisconnectHooks(connection: EngineConnection, code: number, reason: string): Promise<void> {
@@ -285,6 +329,12 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
       // A terminated socket may never report its close: account for it here.
       for (const connection of [...this.live]) this.closed(connection, 1006, '');
     }
+    // Sessions no other app can resume end with this one: their @OnDisconnect runs now.
+    const recovery = this.recovery;
+    if (recovery !== undefined) {
+      if (!recovery.survivesShutdown()) await withTimeout(recovery.sweep((record) => this.expire(record), Infinity), Math.max(0, deadline - Date.now()), () => undefined);
+      await recovery.stop();
+    }
     const hooksDone = Promise.all([...this.disconnecting]).then(() => true);
     if (!(await withTimeout(hooksDone, Math.max(0, deadline - Date.now()), () => false))) {
       this.logger.warn({ running: this.disconnecting.size }, '@OnDisconnect handlers still running at the shutdown deadline');
@@ -298,3 +348,4 @@ function requestIdOf(value: unknown): string | number | undefined {
   const id = (value as { id?: unknown }).id;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
+

@@ -9,6 +9,8 @@ import type { Connection, ConnectionHub, SendTap } from '../connections/connecti
 import type { PreparedFrame } from '../spi/transport';
 import type { Logger } from '../util/logger';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
+import { isEnvelopeText, withOffset } from '../protocol/offsets';
+import type { RecoveryStore } from '../recovery/store';
 
 /** Where a hub gets one-for-many frames from (the transport). */
 export type FramePreparer = (text: string) => PreparedFrame;
@@ -34,6 +36,8 @@ export class Hub implements ConnectionHub, AdapterHost {
    * its window expires without a resume or it closed for good (1000, a kick, 4000-4999). Presence uses it.
    */
   readonly ended = new Set<(clientId: string, path: string) => void>();
+  /** The recovery store, with `recovery` on: pushes are logged (and delivered) through it. */
+  store: RecoveryStore | undefined = undefined;
 
   constructor(
     readonly adapter: Adapter,
@@ -48,6 +52,7 @@ export class Hub implements ConnectionHub, AdapterHost {
 
   /** Makes a connection reachable by id, after its handshake. */
   register(connection: Connection): void {
+    if (this.clients.get(connection.id) === connection) return; // a recovery session registers before it opens
     this.clients.set(connection.id, connection);
     const rooms = [...connection.rooms]; // joined during @OnConnect, before the cluster knew the client
     this.cluster(
@@ -93,6 +98,8 @@ export class Hub implements ConnectionHub, AdapterHost {
     }
     members.add(connection);
     connection.socket?.subscribe?.(room);
+    const session = connection.session;
+    if (session !== undefined && session.recorded && this.store !== undefined) this.cluster(this.store.joined(connection.id, room), 'recovery joined');
     if (connection.socket !== undefined) await this.adapter.joined(connection.id, room);
   }
 
@@ -101,6 +108,8 @@ export class Hub implements ConnectionHub, AdapterHost {
     connection.removeRoom(room);
     this.removeMember(connection, room);
     connection.socket?.unsubscribe?.(room);
+    const session = connection.session;
+    if (session !== undefined && session.recorded && this.store !== undefined) this.cluster(this.store.left(connection.id, room), 'recovery left');
     if (connection.socket !== undefined) await this.adapter.left(connection.id, room);
   }
 
@@ -115,6 +124,8 @@ export class Hub implements ConnectionHub, AdapterHost {
 
   /** Delivers locally, then hands the packet to the other nodes. */
   async broadcast(packet: BroadcastPacket): Promise<void> {
+    // With recovery the store numbers the push and delivers it on every node, this one included.
+    if (this.store !== undefined) return this.store.publish(packet);
     this.deliverLocal(packet);
     await this.adapter.publish(packet);
   }
@@ -143,7 +154,9 @@ export class Hub implements ConnectionHub, AdapterHost {
   async sendTo(clientId: string, data: string | Uint8Array): Promise<boolean> {
     if (this.sendLocal(clientId, data)) return true;
     if (this.clients.has(clientId)) return false; // here, but not open
-    return this.adapter.sendRemote(clientId, data);
+    if (await this.adapter.sendRemote(clientId, data)) return true;
+    // Recovery: a session in its window (dropped, not resumed yet) gets it on resume.
+    return this.store !== undefined && isEnvelopeText(data) ? this.store.sendDetached(clientId, data) : false;
   }
 
   private publisher: ((room: string, text: string) => void) | undefined;
@@ -154,6 +167,7 @@ export class Hub implements ConnectionHub, AdapterHost {
   }
 
   deliverLocal(packet: BroadcastPacket): number {
+    if (packet.offsets !== undefined || packet.offset !== undefined) return this.deliverLogged(packet);
     const { rooms, path } = packet;
     const except = packet.except && packet.except.length > 0 ? packet.except : undefined;
     if (this.publisher !== undefined && rooms?.length === 1 && except === undefined && path === undefined) {
@@ -194,9 +208,57 @@ export class Hub implements ConnectionHub, AdapterHost {
     return delivered;
   }
 
+  /**
+   * Delivers a push the recovery store numbered: each recipient's copy carries the offset (and room)
+   * of the first room of the packet it is in, or the broadcast offset. One frame per room, reused.
+   */
+  private deliverLogged(packet: BroadcastPacket): number {
+    const { rooms, path, offsets } = packet;
+    const except = packet.except && packet.except.length > 0 ? packet.except : undefined;
+    let delivered = 0;
+    const deliver = (connection: Connection, frame: PreparedFrame, stream: string, id: string): void => {
+      if (path !== undefined && connection.path !== path) return;
+      if (except !== undefined && except.includes(connection.id)) return;
+      connection.deliverPush(frame, stream, id);
+      delivered++;
+    };
+    let text: string | undefined;
+    if (rooms === undefined) {
+      const offset = packet.offset as string;
+      text = withOffset(packet.data, undefined, offset);
+      const frame = this.prepare(text);
+      for (const connection of this.clients.values()) deliver(connection, frame, 'b', offset.slice(1));
+    } else {
+      const seen = rooms.length > 1 ? new Set<Connection>() : undefined; // a member of several rooms receives once
+      for (const room of rooms) {
+        const members = this.roomMembers.get(room);
+        const id = offsets?.[room];
+        if (members === undefined || id === undefined) continue;
+        let frame: PreparedFrame | undefined;
+        for (const connection of members) {
+          if (connection.socket === undefined && connection.session === undefined) continue;
+          if (seen !== undefined) {
+            if (seen.has(connection)) continue;
+            seen.add(connection);
+          }
+          frame ??= this.prepare((text = withOffset(packet.data, room, id)));
+          deliver(connection, frame, room, id);
+        }
+      }
+    }
+    if (delivered > 0 && this.onSend !== undefined && text !== undefined) this.onSend(text, delivered);
+    return delivered;
+  }
+
   sendLocal(clientId: string, data: string | Uint8Array): boolean {
     const connection = this.clients.get(clientId);
-    if (!connection || connection.closed || connection.readyState !== 1) return false;
+    if (!connection || connection.closed) return false;
+    // Recovery: a direct push is numbered and logged, and held if the socket is not open yet.
+    if (connection.session !== undefined && isEnvelopeText(data)) {
+      connection.pushDirect(data);
+      return true;
+    }
+    if (connection.readyState !== 1) return false;
     if (typeof data === 'string') connection.sendText(data);
     else connection.send(data);
     return true;
@@ -220,6 +282,16 @@ export class Hub implements ConnectionHub, AdapterHost {
     const connection = this.clients.get(clientId);
     if (!connection) return false;
     await this.leave(connection, room);
+    return true;
+  }
+
+  takeOverLocal(clientId: string): boolean {
+    const connection = this.clients.get(clientId);
+    if (!connection) return false;
+    connection.takenOver = true;
+    // Its peer is gone (it reconnected): no closing handshake to wait for.
+    if (connection.socket !== undefined) connection.socket.terminate();
+    else connection.abandon();
     return true;
   }
 

@@ -44,6 +44,22 @@ export class RoomTarget {
   }
 }
 
+/** One retained push of a room (session recovery's room log). */
+export interface HistoryEntry {
+  event: string;
+  payload: unknown;
+  /** Its offset in the room's log (what the push carried as `"offset"`). */
+  offset: string;
+  /** When it was sent (ms since the epoch). */
+  at: number;
+}
+
+/** Options of `rooms.history()`. */
+export interface HistoryOptions {
+  /** At most this many, the newest. @default the log's retention (`recovery.maxPerRoom`) */
+  limit?: number | undefined;
+}
+
 /** Rooms by client id (injectable singleton per app). */
 export class RoomService {
   /** @internal */
@@ -79,5 +95,23 @@ export class RoomService {
   /** Rooms a client joined explicitly. */
   roomsOf(clientId: string): Promise<string[]> {
     return this.hub.adapter.roomsOf(clientId);
+  }
+
+  /**
+   * The room's retained pushes, newest last, cluster-wide (what a chat shows on join). Needs
+   * `bootstrap({ recovery })`: without it there is no room log and this throws.
+   */
+  async history(room: string, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
+    assertRoom(room);
+    const store = this.hub.store;
+    if (store === undefined) throw new Error('rooms.history() needs session recovery: bootstrap(AppModule, { recovery: { ... } })');
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isInteger(limit) || limit < 0) throw new TypeError('history limit must be a non-negative integer');
+    if (limit === 0) return [];
+    const pushes = await store.history(room, limit);
+    return pushes.map((push) => {
+      const envelope = JSON.parse(push.data) as { event: string; payload?: unknown };
+      return { event: envelope.event, payload: envelope.payload, offset: push.id, at: push.at };
+    });
   }
 }

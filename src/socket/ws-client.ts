@@ -29,6 +29,8 @@ export interface WsClient {
   readonly data: Record<string, unknown>;
   /** The rooms this client joined explicitly. */
   readonly rooms: ReadonlySet<string>;
+  /** With session recovery: whether this connection resumed an earlier session (same id, rooms, data). */
+  readonly resumed: boolean;
 
   /** Sends `{"event", "payload"}` to this client. */
   emit(event: string, payload?: unknown): void;

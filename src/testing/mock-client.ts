@@ -43,6 +43,8 @@ export interface MockClientInit {
   readyState?: number | undefined;
   data?: Record<string, unknown> | undefined;
   rooms?: Iterable<string> | undefined;
+  /** Whether the client resumed a session (session recovery). @default false */
+  resumed?: boolean | undefined;
   /** Makes the mock functions. @default `jest.fn` (or Vitest's global `vi.fn`) */
   mockFn?: MockFactory | undefined;
 }
@@ -81,6 +83,7 @@ export function createMockClient(init: MockClientInit = {}): MockWsClient {
     readyState: init.readyState ?? ReadyState.OPEN,
     data: init.data ?? {},
     rooms: new Set(init.rooms ?? []),
+    resumed: init.resumed ?? false,
     emit: fn((_event: string, _payload?: unknown): void => undefined),
     send: fn((_raw: string | Uint8Array): void => undefined),
     request: fn(async (_event: string, _payload: unknown, _options: { timeoutMs: number }): Promise<unknown> => undefined),
