@@ -4,6 +4,7 @@
  * correlates replies by `id`, queues what is sent while disconnected, and reports its status.
  */
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './backoff';
+import type { SessionInfo } from './built-in-pushes';
 import { Calls, type ReplyFrame } from './calls';
 import { ClientError, ClientErrorCodes } from './client-error';
 import type { ClientRuntime, EmitArgs, PushName, PushPayload, RequestArgs, StreamArgs, StreamItem } from './client-types';
@@ -13,10 +14,13 @@ import { Listeners, type Listener } from './listeners';
 import { openSocket } from './open-socket';
 import type { ClientOptions, ClientStatus, RequestOptions } from './options';
 import { Outbox } from './outbox';
+import type { PresenceView } from './presence';
+import { Recovery, type IncomingPush } from './recovery';
 import { OPEN, type SocketLike } from './socket-like';
 import { closedError, encode, withQuery } from './wire';
 import { Answers } from './answers';
 import { StreamCall, type StreamOptions } from './streams';
+import { BuiltInEvents } from '../protocol/wire';
 
 /** A connection to one controller path. `E` describes the events it sends, `P` those the server pushes. */
 export class Client<E extends object = AnyEvents, P extends object = AnyPushes> {
@@ -27,6 +31,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
   private readonly answers = new Answers();
   private readonly outbox = new Outbox();
   private readonly listeners = new Listeners();
+  private readonly recovery = new Recovery();
   private readonly statusListeners = new Set<(status: ClientStatus) => void>();
   private readyWaiters: Array<{ resolve: () => void; reject: (error: ClientError) => void }> = [];
   private attempt = 0;
@@ -54,6 +59,11 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     return this.state;
   }
 
+  /** The session of the last `session` frame (servers with `recovery` on), or undefined before one. */
+  get session(): SessionInfo | undefined {
+    return this.recovery.info;
+  }
+
   /** Resolves when the connection is open; rejects if the client closes first (e.g. refused handshake). */
   ready(): Promise<void> {
     if (this.state === 'open') return Promise.resolve();
@@ -78,6 +88,8 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     const frame = encode(event, payload, id);
     const reply = this.calls.request(id, event, timeoutMs, () => this.outbox.forget(id));
     this.sendCall(id, frame);
+    // The reply is the connection's room list: offsets of rooms not in it are of no use to a resume.
+    if (event === BuiltInEvents.JOIN_ROOM || event === BuiltInEvents.LEFT_ROOM) reply.then((rooms) => this.recovery.offsets.keepRooms(rooms), () => undefined);
     return reply as Promise<ResultOf<E, K>>;
   }
 
@@ -132,6 +144,22 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
     return () => this.statusListeners.delete(fn);
   }
 
+  /**
+   * Listens to the `session` frame of every connection (servers with `recovery` on). `resumed: false`
+   * means a fresh session, in no room: re-join rooms there (and only there). Returns an unsubscribe function.
+   */
+  onSession(fn: (session: SessionInfo) => void): () => void {
+    return this.recovery.onSession(fn);
+  }
+
+  /**
+   * The members of `room` (clients tracked by the server's `PresenceService`), kept up to date from the
+   * `presence-state` and `presence-diff` frames this client receives. `M` is the type of the members' meta.
+   */
+  presence<M = unknown>(room: string): PresenceView<M> {
+    return this.recovery.presence.view<M>(room);
+  }
+
   /** Closes for good: no reconnect, pending and queued requests reject with `CLOSED`. Resolves once the socket closed. */
   close(code = 1000, reason?: string): Promise<void> {
     if (this.state !== 'closed') {
@@ -159,7 +187,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       return;
     }
     try {
-      const opened = openSocket(Ctor, withQuery(this.url, this.options.query), this.options.protocols, this.runtime.probe, {
+      const opened = openSocket(Ctor, withQuery(this.url, this.options.query, this.recovery.resumeParams()), this.options.protocols, this.runtime.probe, {
         open: (socket) => {
           if (this.socket === socket) this.opened();
         },
@@ -191,7 +219,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
   }
 
   private receive(text: string, socket: SocketLike): void {
-    let message: ReplyFrame & { ack?: unknown };
+    let message: ReplyFrame & IncomingPush & { ack?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
@@ -206,7 +234,7 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       return this.answers.run(message.event, message.payload, message.ack, send);
     }
     if (this.calls.settle(message)) return;
-    this.listeners.dispatch(message.event, message.payload);
+    if (this.recovery.take(message)) this.listeners.dispatch(message.event, message.payload);
   }
 
   private dropped(wasOpen: boolean, code: number, refusal: ClientError | undefined): void {

@@ -5,6 +5,15 @@
 export { Client } from './client';
 export type { ServerErrorPayload, PushName, PushPayload, ClientRuntime, StreamItem } from './client-types';
 export type { StreamOptions } from './streams';
+export type {
+  BuiltInPushes,
+  PresenceDiff,
+  PresenceMember,
+  PresenceState,
+  SessionFrame,
+  SessionInfo,
+} from './built-in-pushes';
+export type { PresenceChange, PresenceView } from './presence';
 export { ClientError, ClientErrorCodes, type ClientErrorInit } from './client-error';
 export type { ReconnectOptions } from './backoff';
 export type { ClientOptions, ClientStatus, QueryValues, RequestOptions } from './options';

@@ -28,13 +28,18 @@ export function toClientError(payload: unknown, event: string): ClientError {
   });
 }
 
-/** Appends the `query` option to the URL. */
-export function withQuery(url: string, query: ClientOptions['query']): string {
+/**
+ * Appends the `query` option and `extra` parameters to the URL; an `extra` parameter replaces the
+ * option's of the same name. `extra` is encoded with `encodeURIComponent`, whose length is what was bounded.
+ */
+export function withQuery(url: string, query: ClientOptions['query'], extra: Array<[string, string]> = []): string {
   const values: QueryValues | undefined = typeof query === 'function' ? query() : query;
-  if (!values) return url;
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) params.append(key, String(value));
-  const text = params.toString();
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (value !== undefined && !extra.some(([name]) => name === key)) params.append(key, String(value));
+  }
+  const parts = extra.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  const text = [params.toString(), ...parts].filter((part) => part.length > 0).join('&');
   if (text.length === 0) return url;
   return url + (url.includes('?') ? '&' : '?') + text;
 }

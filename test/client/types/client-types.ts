@@ -2,7 +2,17 @@
  * Type tests of the client: compiled by `tsc --noEmit` (see ../types.test.ts), never run.
  * Every `@ts-expect-error` line must be an error, and everything else must compile.
  */
-import { connect, type ClientStatus, type ControllerEvents } from 'ws-controllers/client';
+import {
+  connect,
+  type ClientStatus,
+  type ControllerEvents,
+  type PresenceChange,
+  type PresenceDiff,
+  type PresenceMember,
+  type PresenceState,
+  type SessionFrame,
+  type SessionInfo,
+} from 'ws-controllers/client';
 import type { WsClient } from 'ws-controllers';
 import type { AddDto, CalcController, CalcEvents, CalcPushes } from '../fixtures/calc-app';
 
@@ -104,4 +114,32 @@ export async function typedStreamsAndServerRequests(server: WsClient): Promise<v
   typeOf(await server.request('confirm', { text: 'Delete?' }, { timeoutMs: 5_000 })).is<unknown>();
   // @ts-expect-error the timeout is mandatory
   await server.request('confirm', { text: 'Delete?' });
+}
+
+export function typedRecoveryAndPresence(): void {
+  const calc = connect<CalcEvents, CalcPushes>('ws://localhost/calc');
+  const stop = calc.onSession((session) => typeOf(session).is<SessionInfo>());
+  typeOf(stop).is<() => void>();
+  typeOf(calc.session).is<SessionInfo | undefined>();
+
+  // the built-in frames are accepted by on(), typed, with a declared push map and without one
+  calc.on('session', (frame) => typeOf(frame).is<SessionFrame>());
+  calc.on('presence-diff', (diff) => typeOf(diff).is<PresenceDiff>());
+  calc.on('presence-state', (state) => typeOf(state).is<PresenceState>());
+  const loose = connect('ws://localhost/any');
+  loose.on('presence-diff', (diff) => typeOf(diff.joins).is<PresenceMember[]>());
+  loose.on('session', (frame) => typeOf(frame.resumed).is<boolean>());
+
+  // a push map that declares one of those names keeps its own type
+  const own = connect<CalcEvents, { session: { user: string } }>('ws://localhost/calc');
+  own.on('session', (payload) => typeOf(payload).is<{ user: string }>());
+
+  // presence views typed by the members' meta
+  const general = calc.presence<{ name: string }>('general');
+  typeOf(general.members).is<Array<PresenceMember<{ name: string }>>>();
+  typeOf(general.get('c1')?.meta.name).is<string | undefined>();
+  general.onChange((change) => typeOf(change).is<PresenceChange<{ name: string }>>());
+  // @ts-expect-error the meta has no such field
+  general.members.map((m) => m.meta.age);
+  typeOf(calc.presence('general').members[0]?.meta).is<unknown>();
 }
