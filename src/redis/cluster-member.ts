@@ -44,6 +44,8 @@ export interface MemberStart {
    * the first beat fails (an emitter: Redis may come up after it).
    */
   patient?: boolean | undefined;
+  /** This node was (re)registered (first start, after a purge, or after Redis lost its data). */
+  onAnnounced?: (() => void) | undefined;
 }
 
 /** The Redis side of one node or emitter. */
@@ -95,6 +97,7 @@ export class ClusterMember {
       peerGone: (node) => pending.nodeGone(node),
       announced: () => {
         if (self.host !== undefined) this.queries.notice({ t: 'hello', f: self.id });
+        start.onAnnounced?.();
       },
       purged: (nodes) => {
         this.logger.warn({ nodes }, `${this.label} purged nodes that stopped heartbeating`);

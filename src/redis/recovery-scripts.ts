@@ -215,3 +215,27 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSETNX', KEYS[1], 'r:' .. ARGV[1], lastId(KEYS[2]))
 return 1
 `;
+
+/**
+ * KEYS: detached set, this node's held set. ARGV: prefix, this node, then client ids. A node purged
+ * while alive (a long pause) takes back the sessions of its clients still connected, unless they were
+ * resumed elsewhere or expired meanwhile. Returns how many it took back.
+ */
+export const REHOLD_SCRIPT = `${HELPERS}
+local prefix, self = ARGV[1], ARGV[2]
+local taken = 0
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local session = sessionKey(prefix, id)
+  if redis.call('HEXISTS', session, 'node') == 0 and redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('HDEL', session, 'exp')
+    redis.call('HSET', session, 'node', self)
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('SADD', KEYS[2], id)
+    redis.call('PERSIST', session)
+    redis.call('PERSIST', directKey(prefix, id))
+    taken = taken + 1
+  end
+end
+return taken
+`;

@@ -36,6 +36,7 @@ import {
   END_SCRIPT,
   JOINED_SCRIPT,
   PUBLISH_SCRIPT,
+  REHOLD_SCRIPT,
   SEND_DETACHED_SCRIPT,
   TAKE_EXPIRED_SCRIPT,
 } from './recovery-scripts';
@@ -50,6 +51,9 @@ const DETACH = new LuaScript(DETACH_SCRIPT);
 const END = new LuaScript(END_SCRIPT);
 const TAKE_EXPIRED = new LuaScript(TAKE_EXPIRED_SCRIPT);
 const JOINED = new LuaScript(JOINED_SCRIPT);
+const REHOLD = new LuaScript(REHOLD_SCRIPT);
+/** Client ids per rehold script call. */
+const REHOLD_CHUNK = 500;
 
 /** Own pushes given up on (their copy from Redis, if it still comes, is not delivered again). */
 const ABANDONED_LIMIT = 10_000;
@@ -330,6 +334,32 @@ export class RedisRecoveryStore implements RecoveryStore {
       if (record !== undefined) records.push(record);
     }
     return records;
+  }
+
+  /**
+   * This node was registered again after a purge (it was paused, not dead): the purge detached the
+   * sessions of its clients that are still connected here; they become this node's again (unless they
+   * were resumed elsewhere or expired meanwhile), so no window ends under a live connection.
+   */
+  async rehold(): Promise<void> {
+    const { keys } = this;
+    const self = this.host.nodeId;
+    const ids = this.host.localIds();
+    try {
+      for (let i = 0; i < ids.length; i += REHOLD_CHUNK)
+        await this.run(
+          REHOLD,
+          [keys.detached, keys.held(self)],
+          [keys.prefix, self, ...ids.slice(i, i + REHOLD_CHUNK)],
+          'rehold',
+        );
+    } catch (error) {
+      this.member.warn(
+        'recovery rehold',
+        'Sessions detached by a purge of this node could not be taken back',
+        error,
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -62,6 +62,8 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
           this.recovery?.ownBroadcast(decoded.seq, packet);
         else host.deliverLocal(packet);
       },
+      // Purged while alive (a long pause): take back the sessions of the clients still here.
+      onAnnounced: () => this.recovery?.rehold(),
     });
   }
 

@@ -8,6 +8,7 @@ import type { LoggedPush, RecoverySettings, SessionRecord } from '../../src/reco
 import { NodeRedisDriver, RedisAdapter, type RedisAdapterOptions } from 'ws-controllers/redis';
 import type { RedisRecoveryStore } from '../../src/redis/recovery-store';
 import { eventually, redisCommand } from './support/cluster-helpers';
+import { REMOVE_NODE_SCRIPT } from '../../src/redis/scripts';
 import { CountingDriver } from './support/counting-driver';
 import { FakeHost } from './support/fake-host';
 import { describeRedis, RedisServer } from './support/redis-server';
@@ -396,20 +397,20 @@ describeRedis('RedisRecoveryStore (two nodes on one Redis)', () => {
 
   test('an expired session is taken by exactly one node, once', async () => {
     const [a, b] = [await node(), await node()];
-    const expiresAt = Date.now() + 100;
+    // The window's end is given; takeExpired is asked "as of" times around it (no waiting).
+    const expiresAt = Date.now() + 30_000;
     for (let i = 0; i < 30; i++) {
       await (i % 2 ? a : b).store.create(record(`e${i}`));
       await (i % 2 ? a : b).store.detach(`e${i}`, `{"i":${i}}`, expiresAt);
     }
     await a.store.create(record('still-held'));
-    expect(await a.store.takeExpired(Date.now(), 100)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 150));
-    const now = Date.now();
+    expect(await a.store.takeExpired(expiresAt - 1, 100)).toEqual([]);
+    const now = expiresAt;
     const taken = (await Promise.all([a, b, a, b].map((n) => n.store.takeExpired(now, 10)))).flat();
     taken.push(...(await a.store.takeExpired(now, 100)));
     expect(taken.map((r) => r.id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `e${i}`).sort());
     expect(taken.find((r) => r.id === 'e3')).toMatchObject({ data: '{"i":3}', path: '/chat', expiresAt });
-    expect(await b.store.takeExpired(Date.now(), 100)).toEqual([]);
+    expect(await b.store.takeExpired(expiresAt + 60_000, 100)).toEqual([]);
     expect(await b.store.get('e3')).toBeUndefined();
     expect(await b.store.get('still-held')).toBeDefined();
   });
@@ -421,14 +422,14 @@ describeRedis('RedisRecoveryStore (two nodes on one Redis)', () => {
     a.store.appendDirect('d1', '100-2', envelope(2));
     a.store.appendDirect('d1', '100-2', envelope(99)); // not above the last: dropped
     expect(await b.store.sendDetached('d1', envelope(3))).toBe(false); // held, not detached
-    expect(await a.store.detach('d1', '{}', Date.now() + 300)).toBe(true);
+    expect(await a.store.detach('d1', '{}', Date.now() + 1500)).toBe(true);
     expect(await b.store.sendDetached('d1', envelope(4))).toBe(true);
     expect(await b.store.sendDetached('nobody', envelope(5))).toBe(false);
     const read = await b.store.read('d1', { rooms: {}, direct: '100-1', broadcast: '' }, 10);
     const direct = read.direct as LoggedPush[];
     expect(direct.map((p) => p.data)).toEqual([envelope(2), envelope(4)]);
     expect(direct[0]!.id).toBe('100-2');
-    await eventually(async () => !(await b.store.sendDetached('d1', envelope(6))), 2000, 'window end');
+    await eventually(async () => !(await b.store.sendDetached('d1', envelope(6))), 5000, 'window end');
     a.store.appendDirect('gone', '1-1', envelope(1)); // no session: nothing is created
     await eventually(
       async () => (await redisCommand<number>(redis.url, ['EXISTS', `${prefix}:{s:gone}:direct`]))[0] === 0,
@@ -476,6 +477,23 @@ describeRedis('RedisRecoveryStore (two nodes on one Redis)', () => {
     const claimed = await b.store.claim('k1', 'secret-k1');
     expect(claimed?.previousNode).toBeUndefined();
     expect(claimed?.record.node).toBe(b.host.nodeId);
+  });
+
+  test('a node purged while alive takes back the sessions of its clients still connected, not those resumed elsewhere', async () => {
+    const [a, b] = [await node({ heartbeatMs: 100 }), await node()];
+    for (const id of ['p1', 'p2']) {
+      a.host.add(id);
+      await a.store.create(record(id));
+    }
+    // What the others' heartbeat does to a node silent too long (here it was only paused).
+    await redisCommand(redis.url, ['EVAL', REMOVE_NODE_SCRIPT, '0', prefix, a.host.nodeId, '0']);
+    expect((await b.store.get('p1'))?.node).toBeUndefined();
+    expect((await b.store.claim('p2', 'secret-p2'))?.record.node).toBe(b.host.nodeId);
+    await eventually(async () => (await b.store.get('p1'))?.node === a.host.nodeId, 3000, 'p1 taken back');
+    expect(await b.store.get('p1')).not.toHaveProperty('expiresAt');
+    expect((await b.store.get('p2'))?.node).toBe(b.host.nodeId);
+    expect(await b.store.takeExpired(Date.now() + 10 * SETTINGS.windowMs, 10)).toEqual([]);
+    expect(await a.store.detach('p1', '{}', Date.now() + 1000)).toBe(true);
   });
 
   test('a node that leaves gracefully detaches the sessions it still holds', async () => {
