@@ -4,6 +4,7 @@
  * an adapter carries what must cross to other nodes and answers cluster-wide lookups.
  * The in-memory adapter is the single-process default; `ws-controllers/redis` implements the same.
  */
+import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
 
 /** One message for many clients. */
 export interface BroadcastPacket {
@@ -100,4 +101,9 @@ export interface Adapter {
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Whether the adapter can reach the cluster now (used by `/readyz`); absent means always. */
   isConnected?(): boolean;
+  /**
+   * Opens this node's presence backend (called once, after `init`): entries every node shares, and a
+   * node-to-node feed of their changes. Absent: presence covers this node alone.
+   */
+  presence?(options: PresenceBackendOptions): Promise<PresenceBackend>;
 }

@@ -4,6 +4,8 @@
  * in-process cluster (useful in tests, and the reference the shared adapter suite runs against).
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from './adapter';
+import { MemoryPresenceBackend } from '../presence/memory-backend';
+import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
 
 /** Connects in-memory adapters of several apps in one process. */
 export class InMemoryBus {
@@ -14,6 +16,7 @@ export class InMemoryBus {
 /** Single-process adapter; pass a shared `InMemoryBus` to join apps together. */
 export class InMemoryAdapter implements Adapter {
   private host?: AdapterHost;
+  private presenceBackend: PresenceBackend | undefined;
 
   constructor(
     /** The bus this adapter is on (apps on one bus share rooms, and with recovery their sessions). */
@@ -78,7 +81,14 @@ export class InMemoryAdapter implements Adapter {
     return (await this.ids(path)).length;
   }
 
+  /** Presence entries shared by every app on the bus (a change is heard by all of them). */
+  async presence(options: PresenceBackendOptions): Promise<PresenceBackend> {
+    this.presenceBackend ??= new MemoryPresenceBackend(this.bus, this.host?.nodeId ?? '', options);
+    return this.presenceBackend;
+  }
+
   async close(): Promise<void> {
     if (this.host) this.bus.hosts.delete(this.host);
+    await this.presenceBackend?.close();
   }
 }

@@ -16,6 +16,8 @@ import { RequestPipeline } from '../pipeline/request-pipeline';
 import { ClientService } from '../rooms/client-service';
 import { Hub } from '../rooms/hub';
 import { RoomService } from '../rooms/room-service';
+import { PresenceService } from '../presence/presence-service';
+import { resolvePresenceOptions } from '../presence/options';
 import { NodeWsTransport } from '../transport/node-ws-transport';
 import { createTracing } from '../tracing/tracing';
 import type { Transport } from '../spi/transport';
@@ -37,6 +39,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const observability = createObservability(settings, logger);
   const tracing = createTracing(settings.tracing, logger);
   const graph = collectModuleGraph(module);
+  const presenceSettings = resolvePresenceOptions(settings.presence);
 
   const container = createAppContainer();
   const adapter = settings.adapter ?? new InMemoryAdapter();
@@ -47,6 +50,9 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
   const hub = new Hub(observability?.adapterView(cluster) ?? cluster, logger, settings.maxBufferedBytes, settings.maxRoomsPerClient);
   container.register(RoomService, { useValue: new RoomService(hub) });
   container.register(ClientService, { useValue: new ClientService(hub) });
+  // With session recovery, presence entries outlive a connection (and its node) until the session ends.
+  const presence = new PresenceService(hub, adapter, presenceSettings, recovery !== undefined);
+  container.register(PresenceService, { useValue: presence });
   const steps = [...(settings.steps ?? []), ...(tracing ? [tracing.steps] : [])];
   const pipeline = new RequestPipeline(container, { ...settings, steps }, logger);
   for (const provider of graph.providers) if (!pipeline.scopes.register(provider)) registerProvider(container, provider);
@@ -125,6 +131,7 @@ export async function bootstrap(module: Class, options: BootstrapOptions = {}): 
     hub.store = store;
     engine.enableRecovery(new SessionRecovery(store, recovery, hub, logger));
   }
+  await presence.start();
   await transport.listen(engine, { port: settings.port, host: settings.host, maxPayload: settings.maxPayload, logger, server: settings.server });
 
   const app = new WsApp(container, engine, transport, adapter, settings.closeTimeoutMs, logger);

@@ -19,6 +19,7 @@ import type { OriginPolicy } from '../hardening/origin-gate';
 import type { ConnectionRateLimit } from '../hardening/connection-rate';
 import { DEFAULT_PAYLOAD_LIMITS } from '../validation/payload-limits';
 import type { RecoveryOptions } from '../recovery/options';
+import type { PresenceOptions } from '../presence/options';
 import type { FilterLike, GuardLike, InterceptorLike, MiddlewareLike, RateLimitOptions } from '../pipeline/types';
 
 /** Options of `bootstrap(module, options)`. */
@@ -134,6 +135,8 @@ export interface BootstrapOptions {
   filters?: FilterLike[] | undefined;
   /** A token bucket per client shared by all its messages; excess gets `RATE_LIMITED`, floods are closed with 1008. */
   rateLimit?: RateLimitOptions | undefined;
+  /** `PresenceService` settings: diff interval and limits. @default { diffIntervalMs: 100, maxMetaBytes: 1024, maxEntriesPerRoom: 10000 } */
+  presence?: PresenceOptions | undefined;
 }
 
 /** Options with every default applied. */

@@ -38,6 +38,8 @@ export const ErrorCodes = {
   STREAM_LIMIT: 'STREAM_LIMIT',
   /** A join would put a client in more than `maxRoomsPerClient` rooms. */
   ROOM_LIMIT: 'ROOM_LIMIT',
+  /** A presence track or update broke `presence.maxMetaBytes` or `presence.maxEntriesPerRoom`. */
+  PRESENCE_LIMIT: 'PRESENCE_LIMIT',
 } as const;
 
 /** Longest event name accepted (in UTF-16 code units); a longer one is `BAD_MESSAGE`. */

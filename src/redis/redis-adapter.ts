@@ -20,7 +20,9 @@ import { ClusterUnavailableError, ProtocolVersionError } from './errors';
 import type { CommandBody } from './inbox-commands';
 import type { RedisAdapterOptions } from './options';
 import { RedisRecoveryStore } from './recovery-store';
+import { RedisPresenceBackend } from './presence-store';
 import { encodeBroadcast, type QueryKind } from './wire';
+import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
 
 /** `close()` without a timeout (`app.close()` passes what is left of its own). */
 const DEFAULT_CLOSE_MS = 2000;
@@ -30,6 +32,7 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
   private readonly member: ClusterMember;
   private host!: AdapterHost;
   private recovery: RedisRecoveryStore | undefined;
+  private presenceBackend: RedisPresenceBackend | undefined;
 
   constructor(private readonly settings: RedisAdapterOptions = {}) {
     this.member = new ClusterMember(settings, 'RedisAdapter');
@@ -174,7 +177,21 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
    * the adapter opened, within `timeoutMs` (default 2 s). Always resolves: with Redis frozen, dead
    * or slow, the leave is given up (the others purge this node) and the connections are cut.
    */
-  close(options: { timeoutMs?: number } = {}): Promise<void> {
-    return this.member.close(options.timeoutMs ?? DEFAULT_CLOSE_MS);
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLOSE_MS;
+    const started = Date.now();
+    await this.presenceBackend?.close(timeoutMs / 4);
+    return this.member.close(Math.max(0, timeoutMs - (Date.now() - started)));
+  }
+
+  // ---- presence ------------------------------------------------------------------------------
+
+  /** Presence entries in Redis, changes on their own pub/sub channel (see `presence-store.ts`). */
+  async presence(options: PresenceBackendOptions): Promise<PresenceBackend> {
+    if (this.presenceBackend === undefined) {
+      this.presenceBackend = new RedisPresenceBackend(this.member, this.host.nodeId, options);
+      await this.presenceBackend.start();
+    }
+    return this.presenceBackend;
   }
 }
