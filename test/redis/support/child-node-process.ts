@@ -14,14 +14,14 @@ export interface ChildNode {
   kill(): Promise<void>;
 }
 
-/** Starts a node in a child process with these adapter options. */
-export function startChildNode(options: RedisAdapterOptions): Promise<ChildNode> {
+/** Starts a node in a child process with these adapter options (`script`: another node script in this folder). */
+export function startChildNode(options: RedisAdapterOptions, script = 'child-node.ts'): Promise<ChildNode> {
   const child = spawn(
     process.execPath,
     [
       '-r',
       path.join(__dirname, 'ts-hook.js'),
-      path.join(__dirname, 'child-node.ts'),
+      path.join(__dirname, script),
       JSON.stringify(options),
     ],
     {
