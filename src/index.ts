@@ -30,7 +30,7 @@ export type { Logger, LogFn } from './app/logger';
 export { RoomService, RoomTarget, type HistoryEntry, type HistoryOptions, type RoomReply, type RoomRequestResult } from './rooms/room-service';
 export { ClientService, type BroadcastOptions } from './rooms/client-service';
 export { PresenceService } from './presence/presence-service';
-export type { PresenceEntry, PresenceChange } from './presence/types';
+export type { PresenceEntry, PresenceChange, PresenceBackend, PresenceBackendOptions, PresencePut, PutResult, TrackRefusal } from './adapter/presence-backend';
 export type { PresenceOptions } from './presence/options';
 export type { Adapter, AdapterHost, BroadcastPacket } from './adapter/adapter';
 export { InMemoryAdapter, InMemoryBus } from './adapter/in-memory-adapter';

@@ -4,7 +4,7 @@
  * an adapter carries what must cross to other nodes and answers cluster-wide lookups.
  * The in-memory adapter is the single-process default; `ws-controllers/redis` implements the same.
  */
-import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
+import type { PresenceBackend, PresenceBackendOptions } from './presence-backend';
 
 /** One message for many clients. */
 export interface BroadcastPacket {

@@ -4,8 +4,8 @@
  * in-process cluster (useful in tests, and the reference the shared adapter suite runs against).
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from './adapter';
-import { MemoryPresenceBackend } from '../presence/memory-backend';
-import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
+import { MemoryPresenceBackend } from './in-memory-presence';
+import type { PresenceBackend, PresenceBackendOptions } from './presence-backend';
 
 /** Connects in-memory adapters of several apps in one process. */
 export class InMemoryBus {

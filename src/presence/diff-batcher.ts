@@ -5,7 +5,7 @@
  * a leave of the same entry cancels out; a leave then a join (an update, a re-track) stays a leave of
  * what members last saw and a join of what is there now.
  */
-import type { PresenceChange, PresenceEntry } from './types';
+import type { PresenceChange, PresenceEntry } from '../adapter/presence-backend';
 
 /** What one client did in a room during the interval. */
 interface Net {

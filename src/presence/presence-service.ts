@@ -10,9 +10,9 @@ import { encodeMessage } from '../protocol/envelope';
 import { assertRoom, type Hub } from '../rooms/hub';
 import type { WsClient } from '../socket/ws-client';
 import { DiffBatcher } from './diff-batcher';
-import { MemoryPresenceBackend } from './memory-backend';
+import { MemoryPresenceBackend } from '../adapter/in-memory-presence';
 import type { ResolvedPresenceOptions } from './options';
-import type { PresenceBackend, PresenceEntry, PresencePut, PutResult } from './types';
+import type { PresenceBackend, PresenceEntry, PresencePut, PutResult } from '../adapter/presence-backend';
 import { PresenceEvents } from './wire';
 
 /** Who is in which room, with what meta (injectable singleton per app). */

@@ -6,7 +6,7 @@
  * live node's sweep sees it first (each heartbeat period), so a purge's leaves are announced once,
  * by a survivor, even when the node that purged it died too.
  */
-import { oldestFirst } from '../presence/memory-backend';
+import { oldestFirst } from '../adapter/in-memory-presence';
 import type {
   PresenceBackend,
   PresenceBackendOptions,
@@ -14,7 +14,7 @@ import type {
   PresenceEntry,
   PresencePut,
   PutResult,
-} from '../presence/types';
+} from '../adapter/presence-backend';
 import type { ClusterMember } from './cluster-member';
 import {
   PRESENCE_PUT_SCRIPT,

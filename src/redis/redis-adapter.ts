@@ -22,7 +22,7 @@ import type { RedisAdapterOptions } from './options';
 import { RedisRecoveryStore } from './recovery-store';
 import { RedisPresenceBackend } from './presence-store';
 import { encodeBroadcast, type QueryKind } from './wire';
-import type { PresenceBackend, PresenceBackendOptions } from '../presence/types';
+import type { PresenceBackend, PresenceBackendOptions } from '../adapter/presence-backend';
 
 /** `close()` without a timeout (`app.close()` passes what is left of its own). */
 const DEFAULT_CLOSE_MS = 2000;

@@ -1,10 +1,10 @@
 /**
- * @module presence/memory-backend
+ * @module adapter/in-memory-presence
  * Presence entries in the process: one state per `InMemoryBus` (any object the adapter names), shared
  * by every app on it, so a cluster of apps in one process sees the same entries and hears every
  * change. A lone app (or an adapter without its own backend) gets a state of its own.
  */
-import type { PresenceBackend, PresenceBackendOptions, PresenceChange, PresenceEntry, PresencePut, PutResult } from './types';
+import type { PresenceBackend, PresenceBackendOptions, PresenceChange, PresenceEntry, PresencePut, PutResult } from './presence-backend';
 
 interface Stored {
   entry: PresenceEntry;

@@ -1,5 +1,5 @@
 /**
- * @module presence/types
+ * @module adapter/presence-backend
  * What presence entries and changes look like, and the backend a cluster keeps them in: shared state
  * (every node reads and writes the same entries) plus a change feed every node hears, itself included.
  */
