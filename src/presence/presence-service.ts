@@ -85,8 +85,22 @@ export class PresenceService {
       if (rooms === undefined) this.tracked.set(id, (rooms = new Set()));
       rooms.add(room);
     }
+    await this.sendState(target, room);
+  }
+
+  /**
+   * Sends a client the room's `presence-state` (the full list) without tracking it: for a member that
+   * only watches, or to refresh a view (after a resume: diffs are not replayed). `client` is a `WsClient`
+   * or the id of a client connected to this node.
+   */
+  async sync(client: WsClient | string, room: string): Promise<void> {
+    assertRoom(room);
+    await this.sendState(this.local(client), room);
+  }
+
+  // A raw frame: presence frames carry no recovery offset (a resume does not replay them).
+  private async sendState(target: WsClient, room: string): Promise<void> {
     const members = await this.backendOf().list(room);
-    // A raw frame: presence frames carry no recovery offset (a resumed client asks for a fresh state).
     target.send(encodeMessage(PresenceEvents.STATE, { room, members }));
   }
 

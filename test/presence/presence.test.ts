@@ -259,3 +259,14 @@ test('bad presence options fail at bootstrap', async () => {
   await expect(bootstrap(PresenceModule, { ...testOptions, presence: { maxEntriesPerRoom: Number.NaN } })).rejects.toThrow(TypeError);
   await start();
 });
+
+test('sync sends the room’s presence-state to a watcher without tracking it', async () => {
+  await start();
+  const a = await open();
+  const watcher = await open();
+  await a.request('track', { room: 'r', meta: { n: 1 } });
+  await presence().sync(watcher.id, 'r');
+  const state = await watcher.waitFor((m) => m.event === 'presence-state');
+  expect(state.payload).toEqual({ room: 'r', members: [{ clientId: a.id, meta: { n: 1 }, since: expect.any(Number) }] });
+  expect(idsOf(await presence().list('r'))).toEqual([a.id]);
+});
