@@ -15,7 +15,7 @@ export interface ChildNode {
 }
 
 /** Starts a node in a child process with these adapter options (`script`: another node script in this folder). */
-export function startChildNode(options: RedisAdapterOptions, script = 'child-node.ts'): Promise<ChildNode> {
+export function startChildNode(options: RedisAdapterOptions | object, script = 'child-node.ts'): Promise<ChildNode> {
   const child = spawn(
     process.execPath,
     [
