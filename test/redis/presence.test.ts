@@ -26,9 +26,9 @@ describeRedis('Presence on Redis', () => {
     heartbeatMs,
   });
 
-  async function node(diffIntervalMs = 50): Promise<WsApp> {
+  async function node(diffIntervalMs = 50, recovery?: { windowMs: number }): Promise<WsApp> {
     const adapter = new RedisAdapter({ ...adapterOptions(), logger: false });
-    const app = await bootstrap(PresenceModule, { port: 0, host: '127.0.0.1', logger: false, adapter, presence: { diffIntervalMs } });
+    const app = await bootstrap(PresenceModule, { port: 0, host: '127.0.0.1', logger: false, adapter, recovery, presence: { diffIntervalMs } });
     apps.push(app);
     return app;
   }
@@ -172,4 +172,26 @@ describeRedis('Presence on Redis', () => {
     expect(keys.some((k) => k.includes(child.nodeId))).toBe(false);
     expect(keys.some((k) => k.includes(doomed.id))).toBe(false);
   }, 30_000);
+
+  test('with recovery, a SIGKILLed node’s tracked clients stay present through their window, then a survivor announces the leave', async () => {
+    const windowMs = 4000;
+    const survivor = await node(50, { windowMs });
+    const child = await startChildNode({ ...adapterOptions(), diffIntervalMs: 50, recovery: { windowMs } } as never, 'presence-child-node.ts');
+    children.push(child);
+    const member = await openPresence(survivor.port, sockets);
+    await member.request('join', 'r');
+    const doomed = await openPresence(child.port, sockets);
+    await doomed.request('track', { room: 'r', meta: { who: 'doomed' } });
+    await nextDiff(member, 'r');
+
+    child.signal('SIGKILL');
+    const killedAt = Date.now();
+    const diff = await nextDiff(member, 'r', nodeTimeoutMs + windowMs + 8000);
+    expect(diff.leaves).toEqual([{ clientId: doomed.id, meta: { who: 'doomed' }, since: expect.any(Number) }]);
+    // Not at the purge: at the end of the session's window (the client could have resumed until then).
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(windowMs - 500);
+    expect(await survivor.get(PresenceService).list('r')).toEqual([]);
+    expect(diffsOf(member, 'r').flatMap((d) => d.leaves)).toHaveLength(1);
+    expect(await keysOf(redis.url, `${prefix}:presence`)).toEqual([]);
+  }, 40_000);
 });
