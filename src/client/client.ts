@@ -22,6 +22,9 @@ import { Answers } from './answers';
 import { StreamCall, type StreamOptions } from './streams';
 import { BuiltInEvents } from '../protocol/wire';
 
+// The refusal of a resume whose session another connection claimed (HTTP 409).
+const RESUME_CONFLICT = 'RESUME_CONFLICT';
+
 /** A connection to one controller path. `E` describes the events it sends, `P` those the server pushes. */
 export class Client<E extends object = AnyEvents, P extends object = AnyPushes> {
   private socket: SocketLike | undefined;
@@ -245,10 +248,12 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
       (wasOpen
         ? new ClientError(ClientErrorCodes.DISCONNECTED, `Connection closed (${code})`)
         : new ClientError(ClientErrorCodes.CONNECT_FAILED, `Could not connect to ${this.url}`));
+    // A resume refused because another connection claimed the session: come back without `resume`.
+    const conflict = refusal?.code === RESUME_CONFLICT && this.recovery.abandon();
     const retry =
       this.policy !== undefined &&
       this.attempt < this.policy.maxRetries &&
-      (refusal?.status === undefined || isRetryableStatus(refusal.status)) &&
+      (refusal?.status === undefined || isRetryableStatus(refusal.status) || conflict) &&
       !(wasOpen && isFinalClose(code));
     if (!retry) return this.finish(error);
     this.failure = error;

@@ -61,6 +61,16 @@ export class Recovery {
     return resumeParams(this.token, this.offsets);
   }
 
+  /**
+   * Gives up resuming (the server answered a resume with `RESUME_CONFLICT`): the next connect starts a
+   * new session. Returns whether there was a session to give up.
+   */
+  abandon(): boolean {
+    if (this.token === undefined) return false;
+    this.token = undefined;
+    return true;
+  }
+
   private started(frame: SessionFrame): void {
     this.token = frame.token;
     // A fresh session starts its logs anew and is in no room: what the previous one saw means nothing.

@@ -207,6 +207,40 @@ describe('resuming', () => {
   });
 });
 
+describe('a resume refused with RESUME_CONFLICT', () => {
+  test('the client comes back at once without resume (a new session); any other 4xx refusal stays final', async () => {
+    await server.close();
+    const seenResumes: Array<string | null> = [];
+    server = await rawServer((query, refused) => {
+      seenResumes.push(query.get('resume'));
+      if (query.has('resume') && refused === 0) return { status: 409, body: { code: 'RESUME_CONFLICT', message: 'claimed' } };
+      if (query.has('resume')) return { status: 403, body: { code: 'FORBIDDEN', message: 'no' } };
+      return undefined;
+    });
+    const client = open();
+    const sessions: SessionInfo[] = [];
+    client.onSession((s) => void sessions.push(s));
+    const first = await server.connection(0);
+    first.session('c1', 'tok-1', false);
+    await settled(client, first);
+    await first.drop();
+    const second = await server.connection(1);
+    second.session('c2', 'tok-2', false);
+    await settled(client, second);
+    expect(seenResumes).toEqual([null, 'tok-1', null]);
+    expect(second.query.has('offsets')).toBe(false);
+    expect(sessions).toEqual([
+      { id: 'c1', resumed: false },
+      { id: 'c2', resumed: false },
+    ]);
+    // The next resume is refused with 403: that is final, as for any handshake.
+    const closed = new Promise<void>((resolve) => client.onStatus((status) => status === 'closed' && resolve()));
+    await second.drop();
+    await closed;
+    await expect(client.ready()).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+});
+
 describe('onSession', () => {
   test('onSession reports the id and resumed of every connection, and stops after unsubscribing', async () => {
     const client = open();

@@ -29,8 +29,22 @@ export interface RawServer {
   close(): Promise<void>;
 }
 
-export async function rawServer(): Promise<RawServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+/** Refuses a handshake: the HTTP status and the JSON body the framework would send. */
+export type Refusal = { status: number; body: { code: string; message: string } } | undefined;
+
+/** `refuse` sees each handshake's query (and how many were refused before) and may refuse it. */
+export async function rawServer(refuse: (query: URLSearchParams, refused: number) => Refusal = () => undefined): Promise<RawServer> {
+  let refusals = 0;
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    verifyClient: (info, done) => {
+      const refusal = refuse(new URLSearchParams((info.req.url ?? '').split('?')[1] ?? ''), refusals);
+      if (refusal === undefined) return done(true);
+      refusals++;
+      done(false, refusal.status, JSON.stringify(refusal.body), { 'Content-Type': 'application/json' });
+    },
+  });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   const connections: RawConnection[] = [];
   const waiters = new Map<number, (c: RawConnection) => void>();
