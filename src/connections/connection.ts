@@ -4,7 +4,7 @@
  * Until `@OnConnect` finishes there is no socket yet, so outgoing frames wait in a small queue.
  */
 import { CloseCodes } from '../protocol/close-codes';
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../util/random-id';
 import { encodeMessage } from '../protocol/envelope';
 import { nextId, withOffset } from '../protocol/offsets';
 import { ReadyState, type PreparedFrame, type TransportSocket } from '../spi/transport';
@@ -103,7 +103,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     init: ConnectionInit,
     private readonly hub: ConnectionHub,
   ) {
-    this.id = init.id ?? randomBytes(16).toString('base64url');
+    this.id = init.id ?? randomId(16);
     this.path = init.path;
     this.query = init.query;
     this.headers = init.headers;

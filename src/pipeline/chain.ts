@@ -37,7 +37,7 @@ export async function runGuards(guards: readonly CanActivate[], ctx: ExecutionCo
  * Like `runGuards`, but stays synchronous while the guards answer synchronously (the common case):
  * returns `true` when all allowed, throws `FORBIDDEN`, or returns a promise from the first async guard on.
  */
-function checkGuards(guards: readonly CanActivate[], ctx: ExecutionContext): true | Promise<void> {
+export function checkGuards(guards: readonly CanActivate[], ctx: ExecutionContext): true | Promise<void> {
   for (let i = 0; i < guards.length; i++) {
     const verdict = (guards[i] as CanActivate).canActivate(ctx);
     if (isThenable(verdict)) {

@@ -13,7 +13,7 @@ import { isThenable } from '../util/thenable';
 import type { EngineObserver, FrameLimiter, UpgradeGate } from '../spi/extensions';
 import type { ClassMetadata } from '../metadata/types';
 import { PIPELINE_EXTRAS } from '../metadata/pipeline-extras';
-import { buildChain, runGuards, type Stages } from './chain';
+import { buildChain, checkGuards, runGuards, type Stages } from './chain';
 import { ConnectionScopes } from './connection-scope';
 import { ExecutionContext, type HandlerRef } from './execution-context';
 import { resolveFilter } from './filters';
@@ -66,12 +66,22 @@ export class RequestPipeline {
   /** Wraps each compiled handler; handlers with nothing attached get their invoker back untouched. */
   readonly enhancer: InvokerEnhancer = (descriptor, invoke) => this.enhance(descriptor, invoke);
 
-  /** Runs global and controller guards at every upgrade, before `@OnConnect`. */
+  /**
+   * Runs global and controller guards at every upgrade, before `@OnConnect`. Synchronous guards are
+   * answered synchronously (no promise, so the engine sets no handshake timer for them).
+   */
   readonly gate: UpgradeGate = (connection, controller) => {
     const stages = this.forController(controller.type, controller.classMetadata);
     if (stages.connectGuards.length === 0) return undefined;
-    const checked = runGuards(stages.connectGuards, new ExecutionContext(stages.connectRef, connection, undefined));
-    return this.scopes.active ? checked.catch((error: unknown) => this.disposeRefused(connection, error)) : checked;
+    const ctx = new ExecutionContext(stages.connectRef, connection, undefined);
+    if (!this.scopes.active) return checkGuards(stages.connectGuards, ctx);
+    let checked: true | Promise<void>;
+    try {
+      checked = checkGuards(stages.connectGuards, ctx);
+    } catch (error) {
+      this.disposeRefused(connection, error);
+    }
+    return checked === true ? checked : checked.catch((error: unknown) => this.disposeRefused(connection, error));
   };
 
   /**
