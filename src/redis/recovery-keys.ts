@@ -12,10 +12,13 @@ export class RecoveryKeys {
   readonly broadcastLog: string;
   /** Sorted set: detached session id -> end of its window (ms since the epoch). */
   readonly detached: string;
+  /** String: the last id given (one clock for every log, so ids of different logs sort in push order). */
+  readonly clock: string;
 
   constructor(readonly prefix: string) {
     this.broadcastLog = `${prefix}:{b}:log`;
     this.detached = `${prefix}:recovery:detached`;
+    this.clock = `${prefix}:recovery:clock`;
   }
 
   /** Stream: one room's log. */

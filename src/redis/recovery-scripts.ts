@@ -26,6 +26,26 @@ local function lastId(key)
   if last[1] then return last[1][1] end
   return ''
 end
+local function parseId(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+-- The next id of the cluster's one clock (Redis time, then a sequence within the ms), above 'floor'
+-- (a log's last id). Every room, broadcast and detached-direct id comes from it, so ids of different
+-- logs sort in the order the pushes were made (a replay merges logs by id).
+local function nextId(clock, floor)
+  local t = redis.call('TIME')
+  local ms, seq = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 0
+  for _, last in ipairs({ redis.call('GET', clock) or '', floor }) do
+    if last ~= '' then
+      local lms, lseq = parseId(last)
+      if lms and (lms > ms or (lms == ms and lseq >= seq)) then ms, seq = lms, lseq + 1 end
+    end
+  end
+  local id = string.format('%d-%d', ms, seq)
+  redis.call('SET', clock, id)
+  return id
+end
 local function keepUntil(session, direct, at)
   redis.call('PEXPIREAT', session, at)
   if redis.call('EXISTS', direct) == 1 then redis.call('PEXPIREAT', direct, at) end
@@ -61,20 +81,30 @@ end
 `;
 
 /**
- * KEYS: the logs (each room's, or the broadcast log). ARGV: maxlen, ttl ms, channel, header (JSON
- * without its closing brace), data, kind ('r' rooms, 'b' broadcast), extra entry fields (pairs).
- * Appends to every log, refreshes their TTL, publishes the packet with its ids (`o`: one per room,
- * in the order of `r`; `b`: the broadcast id) and returns the ids.
+ * KEYS: the clock, then the logs (each room's, or the broadcast log). ARGV: maxlen, ttl ms, channel,
+ * header (JSON without its closing brace), data, kind ('r' rooms, 'b' broadcast), extra entry fields
+ * (pairs). Appends to every log under one id of the clock, refreshes their TTL, publishes the packet
+ * with its ids (`o`: one per room, in the order of `r`; `b`: the broadcast id) and returns the ids.
  */
 export const PUBLISH_SCRIPT = `${HELPERS}
 local maxlen, ttl, channel, head, data, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local extra = {}
 for i = 7, #ARGV do extra[#extra + 1] = ARGV[i] end
+local prevs, floor, floorMs, floorSeq = {}, '', -1, -1
+for i = 2, #KEYS do
+  local prev = lastId(KEYS[i])
+  prevs[i] = prev
+  if prev ~= '' then
+    local ms, seq = parseId(prev)
+    if ms > floorMs or (ms == floorMs and seq > floorSeq) then floor, floorMs, floorSeq = prev, ms, seq end
+  end
+end
+local id = nextId(KEYS[1], floor)
 local ids = {}
-for i, key in ipairs(KEYS) do
-  local prev = lastId(key)
-  ids[i] = redis.call('XADD', key, 'MAXLEN', maxlen, '*', 'd', data, 'p', prev, unpack(extra))
-  redis.call('PEXPIRE', key, ttl)
+for i = 2, #KEYS do
+  redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, id, 'd', data, 'p', prevs[i], unpack(extra))
+  redis.call('PEXPIRE', KEYS[i], ttl)
+  ids[i - 1] = id
 end
 local tail
 if kind == 'b' then tail = ',"b":"' .. ids[1] .. '"}' else tail = ',"o":["' .. table.concat(ids, '","') .. '"]}' end
@@ -97,14 +127,14 @@ return 1
 `;
 
 /**
- * KEYS: session, direct log. ARGV: now ms, data, maxlen. Logs a push for a detached session still
- * in its window; returns its id, or false.
+ * KEYS: session, direct log, the clock. ARGV: now ms, data, maxlen. Logs a push for a detached
+ * session still in its window; returns its id, or false.
  */
 export const SEND_DETACHED_SCRIPT = `${HELPERS}
 local fields = redis.call('HMGET', KEYS[1], 'node', 'exp')
 if fields[1] or not fields[2] or tonumber(fields[2]) <= tonumber(ARGV[1]) then return false end
 local prev = lastId(KEYS[2])
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], '*', 'd', ARGV[2], 'p', prev)
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], nextId(KEYS[3], prev), 'd', ARGV[2], 'p', prev)
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return id

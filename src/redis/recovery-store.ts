@@ -98,8 +98,9 @@ export class RedisRecoveryStore implements RecoveryStore {
     if (packet.except !== undefined && packet.except.length > 0)
       extra.push('e', JSON.stringify(packet.except));
     if (packet.path !== undefined) extra.push('h', packet.path);
-    const logs =
-      rooms === undefined ? [this.keys.broadcastLog] : rooms.map((room) => this.keys.roomLog(room));
+    const logs = [this.keys.clock];
+    if (rooms === undefined) logs.push(this.keys.broadcastLog);
+    else for (const room of rooms) logs.push(this.keys.roomLog(room));
     const args = [
       String(this.settings.maxPerRoom),
       String(this.settings.historyTtlMs),
@@ -188,7 +189,7 @@ export class RedisRecoveryStore implements RecoveryStore {
     const { keys } = this;
     const id = await this.run(
       SEND_DETACHED,
-      [keys.session(clientId), keys.direct(clientId)],
+      [keys.session(clientId), keys.direct(clientId), keys.clock],
       [String(Date.now()), data, String(this.settings.maxPerRoom)],
       'sendDetached',
     );

@@ -153,6 +153,32 @@ describeRedis('RedisRecoveryStore (two nodes on one Redis)', () => {
     expect(roomPushes(b.host).map((p) => p.offsets!.race)).toEqual(logOrder);
   });
 
+  test('ids of different logs sort in push order (one clock), and a push to several rooms has one id', async () => {
+    const [a, b] = [await node(), await node()];
+    const sent: BroadcastPacket[] = [];
+    for (let i = 0; i < 40; i++) {
+      const packet: BroadcastPacket =
+        i % 5 === 4
+          ? { data: envelope(i) }
+          : { data: envelope(i), rooms: i % 3 ? [`r${i % 4}`] : ['r1', 'r2'] };
+      sent.push(packet);
+      await (i % 2 ? a : b).store.publish(packet);
+    }
+    const ids = sent.map((p) => (p.offset !== undefined ? p.offset.slice(1) : Object.values(p.offsets!)[0]!));
+    for (let i = 1; i < ids.length; i++)
+      expect({ i, ordered: before(ids[i - 1]!, ids[i]!) }).toEqual({ i, ordered: true });
+    for (const p of sent.filter((p) => p.rooms?.length === 2)) expect(p.offsets!.r1).toBe(p.offsets!.r2);
+    // A detached session's direct push comes after every push before it, even past ids its node chose.
+    await a.store.create(record('o1'));
+    a.store.appendDirect('o1', '1-5', envelope(0));
+    await a.store.detach('o1', '{}', Date.now() + 60_000);
+    expect(await b.store.sendDetached('o1', envelope(1))).toBe(true);
+    const direct = (await a.store.read('o1', { rooms: {}, direct: '1-5', broadcast: '' }, 10))
+      .direct as LoggedPush[];
+    expect(direct).toHaveLength(1);
+    expect(before(ids.at(-1)!, direct[0]!.id)).toBe(true);
+  });
+
   test('a push costs one Redis round trip, for one room or fifty', async () => {
     const a = await node();
     await a.store.publish({ data: envelope(0), rooms: ['warm'] }); // loads the script (EVALSHA then EVAL once)
