@@ -56,12 +56,19 @@ export class PresenceBook {
     this.set(room, after, joins, leaves);
   }
 
-  /** A `presence-diff` frame. */
+  /**
+   * A `presence-diff` frame. What changes nothing (a join repeating what a state showed, a leave of a
+   * client not listed) is left out of the change; a diff that changes nothing calls no listener.
+   */
   diff(room: string, joins: PresenceMember[], leaves: PresenceMember[]): void {
     const members = this.rooms.get(room) ?? new Map<string, PresenceMember>();
-    for (const leave of leaves) members.delete(leave.clientId);
-    for (const join of joins) members.set(join.clientId, join);
-    this.set(room, members, joins, leaves);
+    const left = leaves.filter((leave) => members.delete(leave.clientId));
+    const joined = joins.filter((join) => {
+      const known = same(members.get(join.clientId), join);
+      members.set(join.clientId, join);
+      return !known;
+    });
+    if (left.length > 0 || joined.length > 0) this.set(room, members, joined, left);
   }
 
   /** A fresh session: the client is in no room any more; every list empties. */

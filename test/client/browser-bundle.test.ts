@@ -55,3 +55,42 @@ test('the browser build talks to a server through a global WebSocket', async () 
     await app.close();
   }
 });
+
+test('the browser build resumes a session by itself after the socket drops (reconnect is on by default there)', async () => {
+  const { code } = await bundle('cjs');
+  const sockets: WebSocket[] = [];
+  const urls: string[] = [];
+  class RecordedWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      urls.push(url);
+      sockets.push(this);
+    }
+  }
+  const sandbox = { module: { exports: {} as typeof ClientModule }, WebSocket: RecordedWebSocket, URLSearchParams, setTimeout, clearTimeout, queueMicrotask };
+  runInNewContext(code.replace(/^/, 'var exports = module.exports;'), sandbox);
+  const app = await bootstrap(CalcModule, { ...testOptions, recovery: true });
+  const client = sandbox.module.exports.connect(`ws://127.0.0.1:${app.port}/calc`, { reconnect: { initialDelayMs: 5 } });
+  try {
+    const sessions: Array<{ id: string; resumed: boolean }> = [];
+    const resumed = new Promise<void>((resolve) =>
+      client.onSession((s) => {
+        sessions.push(s);
+        if (s.resumed) resolve();
+      }),
+    );
+    const shouted = new Promise((resolve) => client.once('shouted', resolve));
+    client.emit('shout', { text: 'hi' });
+    await shouted;
+    sockets[0]!.terminate();
+    await resumed;
+    expect(sessions).toEqual([
+      { id: sessions[0]!.id, resumed: false },
+      { id: sessions[0]!.id, resumed: true },
+    ]);
+    expect(new URL(urls[1]!).searchParams.get('offsets')).toMatch(/^\{"direct":"d\d+-\d+"\}$/);
+  } finally {
+    await client.close();
+    await app.close();
+  }
+});

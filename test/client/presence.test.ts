@@ -87,6 +87,21 @@ test('onChange gets every change with the members after it; a state frame is com
   ]);
 });
 
+test('a diff repeating what a state showed changes nothing and calls no listener; a leave of an unknown client neither', async () => {
+  const { client, conn } = await opened();
+  const changes: PresenceChange[] = [];
+  client.presence('general').onChange((change) => void changes.push(change));
+  conn.send(state('general', [ann, bob]));
+  conn.send(diff('general', [bob], [])); // the join of bob, already in the state
+  conn.send(diff('general', [], [cy])); // cy was never listed
+  conn.send(diff('general', [bob, cy], [])); // only cy is new
+  await settled(client, conn);
+  expect(changes).toEqual([
+    { room: 'general', members: [ann, bob], joins: [ann, bob], leaves: [] },
+    { room: 'general', members: [ann, bob, cy], joins: [cy], leaves: [] },
+  ]);
+});
+
 test('frames about other rooms leave a view alone, and its listener is not called', async () => {
   const { client, conn } = await opened();
   const general = client.presence('general');
