@@ -57,6 +57,18 @@ export interface BuiltInPushes {
   'presence-diff': PresenceDiff;
 }
 
+/**
+ * The presence frames typed with a meta, to add to a push map: `connect<Events, Pushes & PresencePushes<Meta>>`
+ * types their listeners and makes `Meta` the default meta of `presence(room)`.
+ */
+export interface PresencePushes<M> {
+  'presence-state': PresenceState<M>;
+  'presence-diff': PresenceDiff<M>;
+}
+
+/** The meta a push map declares for presence (see `PresencePushes`), else `unknown`. */
+export type PresenceMetaOf<P> = P extends { 'presence-state': PresenceState<infer M> } ? M : unknown;
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Whether a payload is a `session` frame's (an app may push its own `session` with another shape). */

@@ -4,7 +4,7 @@
  * correlates replies by `id`, queues what is sent while disconnected, and reports its status.
  */
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './backoff';
-import type { SessionInfo } from './built-in-pushes';
+import type { PresenceMetaOf, SessionInfo } from './built-in-pushes';
 import { Calls, type ReplyFrame } from './calls';
 import { ClientError, ClientErrorCodes } from './client-error';
 import type { ClientRuntime, EmitArgs, PushName, PushPayload, RequestArgs, StreamArgs, StreamItem } from './client-types';
@@ -157,9 +157,10 @@ export class Client<E extends object = AnyEvents, P extends object = AnyPushes> 
 
   /**
    * The members of `room` (clients tracked by the server's `PresenceService`), kept up to date from the
-   * `presence-state` and `presence-diff` frames this client receives. `M` is the type of the members' meta.
+   * `presence-state` and `presence-diff` frames this client receives. `M` is the type of the members' meta
+   * (by default the one the push map declares with `PresencePushes<M>`).
    */
-  presence<M = unknown>(room: string): PresenceView<M> {
+  presence<M = PresenceMetaOf<P>>(room: string): PresenceView<M> {
     return this.recovery.presence.view<M>(room);
   }
 

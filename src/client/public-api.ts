@@ -9,6 +9,8 @@ export type {
   BuiltInPushes,
   PresenceDiff,
   PresenceMember,
+  PresenceMetaOf,
+  PresencePushes,
   PresenceState,
   SessionFrame,
   SessionInfo,

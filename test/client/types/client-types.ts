@@ -9,6 +9,7 @@ import {
   type PresenceChange,
   type PresenceDiff,
   type PresenceMember,
+  type PresencePushes,
   type PresenceState,
   type SessionFrame,
   type SessionInfo,
@@ -142,4 +143,12 @@ export function typedRecoveryAndPresence(): void {
   // @ts-expect-error the meta has no such field
   general.members.map((m) => m.meta.age);
   typeOf(calc.presence('general').members[0]?.meta).is<unknown>();
+
+  // declared once in the push map, the meta types presence(room) and the presence listeners
+  const chat = connect<CalcEvents, CalcPushes & PresencePushes<{ name: string }>>('ws://localhost/chat');
+  typeOf(chat.presence('lobby').members).is<Array<PresenceMember<{ name: string }>>>();
+  chat.on('presence-diff', (diff) => typeOf(diff.joins[0]?.meta).is<{ name: string } | undefined>());
+  chat.on('shouted', (payload) => typeOf(payload).is<{ text: string }>());
+  // an explicit meta still wins
+  typeOf(chat.presence<{ id: number }>('lobby').get('x')?.meta.id).is<number | undefined>();
 }
