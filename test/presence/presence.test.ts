@@ -270,3 +270,23 @@ test('sync sends the room’s presence-state to a watcher without tracking it', 
   expect(state.payload).toEqual({ room: 'r', members: [{ clientId: a.id, meta: { n: 1 }, since: expect.any(Number) }] });
   expect(idsOf(await presence().list('r'))).toEqual([a.id]);
 });
+
+test('a client flooding an app that tracks it on request is held at maxRoomsPerClient entries, each at most maxMetaBytes', async () => {
+  await start();
+  const a = await open();
+  const replies = await Promise.all(
+    Array.from({ length: 300 }, (_, i) => a.request('track', { room: `room-${i}`, meta: { pad: 'x'.repeat(i % 2 === 0 ? 100 : 2000) } }, 10_000)),
+  );
+  const ok = replies.filter((r) => r.payload === true).length;
+  const codes = new Set(replies.filter((r) => r.event === 'error').map((r) => (r.payload as { code: string }).code));
+  expect(ok).toBeLessThanOrEqual(100);
+  expect([...codes].sort()).toEqual(['PRESENCE_LIMIT', 'ROOM_LIMIT']);
+  let entries = 0;
+  for (let i = 0; i < 300; i++) entries += (await presence().list(`room-${i}`)).length;
+  expect(entries).toBe(ok);
+  await a.close();
+  await eventually(async () => {
+    for (let i = 0; i < 300; i += 2) if ((await presence().list(`room-${i}`)).length > 0) return false;
+    return true;
+  }, 5000, 'entries gone after the close');
+});

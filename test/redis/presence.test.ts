@@ -139,7 +139,7 @@ describeRedis('Presence on Redis', () => {
   test('a SIGKILLed node’s entries are removed by the survivors, whose members hear the leaves once', async () => {
     const survivor = await node();
     const other = await node();
-    const child = await startChildNode({ ...adapterOptions(), diffIntervalMs: 50 } as never, 'presence-child-node.ts');
+    const child = await startChildNode({ ...adapterOptions(), diffIntervalMs: 50 }, 'presence-child-node.ts');
     children.push(child);
     const members = [await openPresence(survivor.port, sockets), await openPresence(other.port, sockets)];
     for (const m of members) await m.request('join', 'r');
@@ -176,7 +176,7 @@ describeRedis('Presence on Redis', () => {
   test('with recovery, a SIGKILLed node’s tracked clients stay present through their window, then a survivor announces the leave', async () => {
     const windowMs = 4000;
     const survivor = await node(50, { windowMs });
-    const child = await startChildNode({ ...adapterOptions(), diffIntervalMs: 50, recovery: { windowMs } } as never, 'presence-child-node.ts');
+    const child = await startChildNode({ ...adapterOptions(), diffIntervalMs: 50, recovery: { windowMs } }, 'presence-child-node.ts');
     children.push(child);
     const member = await openPresence(survivor.port, sockets);
     await member.request('join', 'r');
