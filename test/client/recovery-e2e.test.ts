@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { bootstrap, type WsApp } from 'ws-controllers';
+import { InMemoryAdapter, InMemoryBus, bootstrap, type WsApp } from 'ws-controllers';
 import { connect, type Client, type SessionInfo } from 'ws-controllers/client';
 import { testOptions } from '../support/quiet';
 import { ChatLog, RecoveryChatModule } from './fixtures/recovery-chat';
@@ -10,6 +10,8 @@ import { ChatLog, RecoveryChatModule } from './fixtures/recovery-chat';
 
 let app: WsApp;
 const clients: Client[] = [];
+/** Other nodes a test starts (closing twice is fine). */
+const nodes: WsApp[] = [];
 
 /**
  * While shut, the client's connection attempts go to a port that drops every TCP connection (as a
@@ -17,6 +19,8 @@ const clients: Client[] = [];
  */
 class Network {
   shut = false;
+  /** Where attempts go while open: the port of the URL, or another node's (a load balancer's choice). */
+  port: number | undefined;
   readonly urls: string[] = [];
   readonly sockets: WebSocket[] = [];
   /** Text frames of the current socket, counted before the SDK sees them. */
@@ -37,7 +41,8 @@ class Network {
     const dead = (this.blackhole.address() as AddressInfo).port;
     return class NetworkSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
-        super(network.shut ? url.replace(/:\d+\//, `:${dead}/`) : url, protocols);
+        const port = network.shut ? dead : network.port;
+        super(port === undefined ? url : url.replace(/:\d+\//, `:${port}/`), protocols);
         if (network.shut) return;
         network.urls.push(url);
         network.sockets.push(this);
@@ -62,7 +67,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  await app.close();
+  await Promise.all([app, ...nodes.splice(0)].map((a) => a.close()));
   await network.stop();
 });
 
@@ -230,4 +235,33 @@ test('in more rooms than the offsets bound holds, the rooms left out are replaye
   expect(presented.length).toBeLessThan(rooms.length);
   const replayedSeen = network.rawFrames.filter((f) => f.includes('"said"') && f.includes('"seen"')).length;
   expect(replayedSeen).toBe(rooms.length - presented.length);
+});
+
+test('a node restarted by a deploy (closing with 1001): the client resumes on another node of the cluster with what it missed', async () => {
+  const bus = new InMemoryBus();
+  const options = { ...testOptions, recovery: { windowMs: 30_000 } };
+  const nodeA = await bootstrap(RecoveryChatModule, { ...options, adapter: new InMemoryAdapter(bus) });
+  nodes.push(nodeA);
+  app = await bootstrap(RecoveryChatModule, { ...options, adapter: new InMemoryAdapter(bus) }); // node B (closed by afterEach)
+  const ann = connect(`ws://127.0.0.1:${nodeA.port}/chat`, { reconnect: { initialDelayMs: 5, maxDelayMs: 20 }, WebSocket: network.socketClass() });
+  clients.push(ann);
+  const said = collect<{ text: string }>(ann, 'said');
+  const first = await nextSession(ann);
+  await ann.request('join-room', { room: 'general' });
+  const bob = sender(); // on node B
+  await bob.request('say', { room: 'general', text: 'before' });
+  await said.until(1);
+
+  network.shut = true;
+  network.port = app.port;
+  await nodeA.close(); // its connections close with 1001: detached, not ended
+  await statusReached(ann, 'reconnecting');
+  await bob.request('say', { room: 'general', text: 'during' });
+  const resumed = nextSession(ann);
+  network.shut = false;
+  await expect(resumed).resolves.toEqual({ id: first.id, resumed: true });
+  await bob.request('say', { room: 'general', text: 'after' });
+  await said.until(3);
+  expect(said.seen.map((p) => p.text)).toEqual(['before', 'during', 'after']);
+  expect(app.get(ChatLog).connects.map((c) => [c.id, c.resumed])).toContainEqual([first.id, true]);
 });
