@@ -106,4 +106,10 @@ export interface Adapter {
    * node-to-node feed of their changes. Absent: presence covers this node alone.
    */
   presence?(options: PresenceBackendOptions): Promise<PresenceBackend>;
+  /**
+   * Makes `rooms.to(...).request()` cluster-wide; absent, it asks local members only. Called once per
+   * app before `init` with how this node asks its own members when another node's request arrives;
+   * returns how this node asks the members of the others.
+   */
+  roomRequests?(local: import('./member-requests').LocalMemberAsker): import('./member-requests').RemoteMemberAsker;
 }

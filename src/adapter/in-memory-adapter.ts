@@ -6,17 +6,21 @@
 import type { Adapter, AdapterHost, BroadcastPacket } from './adapter';
 import { MemoryPresenceBackend } from './in-memory-presence';
 import type { PresenceBackend, PresenceBackendOptions } from './presence-backend';
+import type { LocalMemberAsker, MemberRequest, MemberSink, RemoteMemberAsker } from './member-requests';
 
 /** Connects in-memory adapters of several apps in one process. */
 export class InMemoryBus {
   /** The nodes currently attached. */
   readonly hosts = new Set<AdapterHost>();
+  /** How each attached node asks its own members (cluster-wide room requests). */
+  readonly askers = new Map<AdapterHost, LocalMemberAsker>();
 }
 
 /** Single-process adapter; pass a shared `InMemoryBus` to join apps together. */
 export class InMemoryAdapter implements Adapter {
   private host?: AdapterHost;
   private presenceBackend: PresenceBackend | undefined;
+  private local?: LocalMemberAsker;
 
   constructor(
     /** The bus this adapter is on (apps on one bus share rooms, and with recovery their sessions). */
@@ -26,6 +30,47 @@ export class InMemoryAdapter implements Adapter {
   async init(host: AdapterHost): Promise<void> {
     this.host = host;
     this.bus.hosts.add(host);
+    if (this.local !== undefined) this.bus.askers.set(host, this.local);
+  }
+
+  roomRequests(local: LocalMemberAsker): RemoteMemberAsker {
+    this.local = local;
+    return (request, sink) => this.askOthers(request, sink);
+  }
+
+  // Each other node asks its own members; their reports pass through until all are done or the timeout.
+  private askOthers(request: MemberRequest, sink: Omit<MemberSink, 'done'>): Promise<void> {
+    const askers: LocalMemberAsker[] = [];
+    for (const host of this.others()) {
+      const ask = this.bus.askers.get(host);
+      if (ask !== undefined) askers.push(ask);
+    }
+    if (askers.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let open = true;
+      let left = askers.length;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (): void => {
+        if (!open) return;
+        open = false;
+        clearTimeout(timer);
+        resolve();
+      };
+      for (const ask of askers) {
+        let done = false;
+        ask(request, {
+          asked: (ids) => open && sink.asked(ids),
+          answered: (reply) => open && sink.answered(reply),
+          done: () => {
+            if (done) return;
+            done = true;
+            if (--left === 0) finish();
+          },
+        });
+      }
+      // Armed after the members' own timers (same length), so theirs fire first.
+      if (open) timer = setTimeout(finish, request.timeoutMs);
+    });
   }
 
   private *others(): Iterable<AdapterHost> {
@@ -88,7 +133,10 @@ export class InMemoryAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
-    if (this.host) this.bus.hosts.delete(this.host);
+    if (this.host) {
+      this.bus.hosts.delete(this.host);
+      this.bus.askers.delete(this.host);
+    }
     await this.presenceBackend?.close();
   }
 }

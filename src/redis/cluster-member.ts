@@ -6,6 +6,7 @@
  * rate-limited logging, and a shutdown that always finishes, whatever Redis does.
  */
 import type { BroadcastPacket } from '../adapter/adapter';
+import type { LocalMemberAsker } from '../adapter/member-requests';
 import { silentLogger, type Logger } from '../app/logger';
 import { ClusterQueries } from './cluster-queries';
 import { ProtocolVersionError } from './errors';
@@ -14,6 +15,7 @@ import { InboxReader } from './inbox-reader';
 import { RedisKeys } from './keys';
 import { NodeRedisDriver } from './node-redis-driver';
 import { NodeRegistry, type RegistrySelf } from './node-registry';
+import { RoomAsks } from './room-asks';
 import { resolveRedisOptions, type RedisAdapterOptions, type ResolvedRedisOptions } from './options';
 import { PendingRequests } from './pending-requests';
 import { delay, withTimeout, type RedisDriver } from './redis-driver';
@@ -46,6 +48,8 @@ export interface MemberStart {
   patient?: boolean | undefined;
   /** This node was (re)registered (first start, after a purge, or after Redis lost its data). */
   onAnnounced?: (() => void) | undefined;
+  /** How this node asks its own members for another node's room request (nodes only). */
+  askMembers?: LocalMemberAsker | undefined;
 }
 
 /** The Redis side of one node or emitter. */
@@ -58,6 +62,7 @@ export class ClusterMember {
   registry!: NodeRegistry;
   queries!: ClusterQueries;
   commands!: InboxCommands;
+  asks!: RoomAsks;
   /** Set once `close()` was called. */
   closed = false;
   private self: RegistrySelf | undefined;
@@ -117,6 +122,8 @@ export class ClusterMember {
       warn,
       mismatch,
     );
+    this.asks = new RoomAsks(this.driver, keys, self, pending, this.registry, start.askMembers, warn);
+    this.queries.onAsk = (request) => this.asks.onAsk(request);
     this.commands = new InboxCommands(this.driver, keys, {
       self,
       options,

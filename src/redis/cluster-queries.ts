@@ -82,6 +82,9 @@ export class ClusterQueries {
     return replies;
   }
 
+  /** Runs another node's room request here (set by the owner; nodes only). */
+  onAsk: ((request: Extract<RequestMessage, { t: 'ask' }>) => void) | undefined;
+
   /** Handles a message of the request channel sent by another node (or an emitter). */
   onRequest(request: RequestMessage): void {
     const { registry, self } = this;
@@ -96,7 +99,7 @@ export class ClusterQueries {
         ),
       );
       // A query is answered with nothing (and this version), so its asker neither waits nor misreads.
-      if (request.t === 'query' && self.host !== undefined) this.reply(request, null);
+      if ((request.t === 'query' || request.t === 'ask') && self.host !== undefined) this.reply(request, null);
       return;
     }
     switch (request.t) {
@@ -117,6 +120,10 @@ export class ClusterQueries {
       case 'query':
         if (request.o !== 1) registry.peers.add(request.f);
         if (self.host !== undefined) this.reply(request, this.answer(self.host, request.k, request.a));
+        return;
+      case 'ask':
+        registry.peers.add(request.f);
+        this.onAsk?.(request);
     }
   }
 

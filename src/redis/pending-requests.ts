@@ -11,6 +11,8 @@ interface Entry {
   replies: Map<string, unknown>;
   timer: NodeJS.Timeout;
   stop?: ((value: unknown) => boolean) | undefined;
+  /** Several replies per node (`follow`): true once `from` sent its last. */
+  each?: ((from: string, value: unknown) => boolean) | undefined;
   settle: () => void;
 }
 
@@ -60,10 +62,39 @@ export class PendingRequests {
     });
   }
 
+  /**
+   * Follows several replies from each node in `nodes`: `each(from, value)` returns true once that node
+   * sent its last. Resolves when every node finished (or left), or at the timeout.
+   */
+  follow(
+    id: string,
+    nodes: Iterable<string>,
+    timeoutMs: number,
+    each: (from: string, value: unknown) => boolean,
+  ): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = new Set(nodes);
+      const settle = (): void => {
+        clearTimeout(entry.timer);
+        this.entries.delete(id);
+        resolve();
+      };
+      const entry: Entry = { waiting, replies: new Map(), each, settle, timer: setTimeout(settle, timeoutMs) };
+      entry.timer.unref();
+      this.entries.set(id, entry);
+      if (waiting.size === 0) settle();
+    });
+  }
+
   /** Records a reply (late and duplicate replies are ignored). */
   reply(id: string, from: string, value: unknown): void {
     const entry = this.entries.get(id);
     if (!entry) return;
+    if (entry.each !== undefined) {
+      if (entry.waiting?.has(from) === true && entry.each(from, value) && entry.waiting.delete(from) && entry.waiting.size === 0)
+        entry.settle();
+      return;
+    }
     if (entry.waiting === undefined) {
       entry.replies.set(from, value);
       entry.settle();

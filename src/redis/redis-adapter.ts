@@ -9,11 +9,14 @@
  *   inbox stream and acked through the sender's; retried across a short blip, run once.
  * - lookups (members, ids, count): asked of every live node over pub/sub; each answers from its
  *   own state; a node that does not answer in time is left out (the result is partial, never late).
+ * - room requests (`rooms.to(...).request()`): one PUBLISH; every node asks its own members and
+ *   sends their ids and answers back on pub/sub (room-asks.ts).
  * - liveness: a heartbeat per node; silent nodes are purged with their routing entries.
  * Local delivery never waits for any of it: the hub delivers locally before the adapter is called.
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from '../adapter/adapter';
 import type { RecoveryCapable, RecoverySettings, RecoveryStore } from '../recovery/store';
+import type { LocalMemberAsker, RemoteMemberAsker } from '../adapter/member-requests';
 import { silentLogger } from '../app/logger';
 import { ClusterMember } from './cluster-member';
 import { ClusterUnavailableError, ProtocolVersionError } from './errors';
@@ -67,6 +70,7 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
       },
       // Purged while alive (a long pause): take back the sessions of the clients still here.
       onAnnounced: () => this.recovery?.rehold(),
+      askMembers: this.localAsker,
     });
   }
 
@@ -77,6 +81,18 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
   recoveryStore(host: AdapterHost, settings: RecoverySettings): RecoveryStore {
     this.recovery ??= new RedisRecoveryStore(this.member, host, settings);
     return this.recovery;
+  }
+
+  // ---- room requests -------------------------------------------------------------------------
+
+  private localAsker: LocalMemberAsker | undefined;
+
+  // Every node asks its own members; their ids and answers come back on this node's reply channel.
+  roomRequests(local: LocalMemberAsker): RemoteMemberAsker {
+    this.localAsker = local;
+    return async (request, sink) => {
+      if (this.member.asks !== undefined && !this.member.closed) await this.member.asks.ask(request, sink);
+    };
   }
 
   // ---- registry ------------------------------------------------------------------------------

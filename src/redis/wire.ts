@@ -12,6 +12,7 @@
  * command), which nodes without it ignore (a `takeover` they do not know is answered false).
  */
 import type { BroadcastPacket } from '../adapter/adapter';
+import type { MemberRequest, RoomReply } from '../adapter/member-requests';
 
 /** The version of the Redis protocol spoken by this code (nodes and emitters). */
 export const REDIS_PROTOCOL_VERSION = 1;
@@ -108,7 +109,19 @@ export type RequestMessage =
   | { t: 'query'; k: QueryKind; r: string; f: string; a?: string | undefined; o?: 1 | undefined; w?: number }
   | { t: 'hello'; f: string; w?: number }
   | { t: 'bye'; f: string; w?: number }
-  | { t: 'gone'; f: string; n: string[]; w?: number };
+  | { t: 'gone'; f: string; n: string[]; w?: number }
+  // A room request (`rooms.to(...).request()`): every node asks its own members (see room-asks.ts).
+  | { t: 'ask'; r: string; f: string; q: MemberRequest; w?: number };
+
+/**
+ * What a node reports on the asker's reply channel about an `ask`, in one or more replies: the ids it
+ * asked (`i`, first), the answers as they come (`a`), and `d: 1` once all its members are settled.
+ */
+export interface AskReport {
+  i?: string[] | undefined;
+  a?: RoomReply[] | undefined;
+  d?: 1 | undefined;
+}
 
 /** A reply to a query, on the asking node's reply channel. */
 export interface ReplyMessage {

@@ -4,9 +4,9 @@
  */
 import { encodeMessage } from '../protocol/envelope';
 import { assertRoom, type Hub } from './hub';
-import type { Connection } from '../connections/connection';
 import type { ServerRequestOptions } from '../socket/ws-client';
-import { requestMembers, type RoomRequestResult } from './room-request';
+import { checkRequestTimeout } from '../connections/asks';
+import { askLocalMembers, requestRooms, type RoomAskers, type RoomRequestResult } from './room-request';
 
 export type { RoomReply, RoomRequestResult } from './room-request';
 
@@ -16,12 +16,13 @@ export class RoomTarget {
     private readonly hub: Hub,
     private readonly rooms: readonly string[],
     private readonly excluded: readonly string[] = [],
+    private readonly askers: RoomAskers = localAskers(hub),
   ) {}
 
   /** Leaves out one or more client ids. */
   except(clientIds: string | readonly string[]): RoomTarget {
     const more = typeof clientIds === 'string' ? [clientIds] : clientIds;
-    return new RoomTarget(this.hub, this.rooms, [...this.excluded, ...more]);
+    return new RoomTarget(this.hub, this.rooms, [...this.excluded, ...more], this.askers);
   }
 
   /** Sends `{"event", "payload"}` once to every member of any of the rooms. */
@@ -30,17 +31,18 @@ export class RoomTarget {
   }
 
   /**
-   * Asks every member of the rooms (each once) and resolves at the timeout, or as soon as all
-   * answered, with the answers and the ids that gave none. Node-local: members connected to other
-   * nodes of a cluster are not asked. A missing or invalid `timeoutMs` throws a `TypeError`.
+   * Asks every member of the rooms, on every node of the cluster (each member once), and resolves at
+   * the timeout, or as soon as all answered, with the answers and the ids that gave none. A missing or
+   * invalid `timeoutMs` throws a `TypeError`; a payload that cannot be sent as JSON rejects.
    */
   request(event: string, payload: unknown, options: ServerRequestOptions): Promise<RoomRequestResult> {
-    const members = new Set<Connection>();
-    for (const room of this.rooms) {
-      const local = this.hub.roomMembers.get(room);
-      if (local !== undefined) for (const member of local) if (!this.excluded.includes(member.id)) members.add(member);
+    const timeoutMs = checkRequestTimeout(options);
+    try {
+      encodeMessage(event, payload); // fails here, not once per member and node (e.g. a BigInt or a cycle)
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    return requestMembers([...members], event, payload, options);
+    return requestRooms({ rooms: this.rooms, except: this.excluded, event, payload, timeoutMs }, this.askers);
   }
 }
 
@@ -60,10 +62,20 @@ export interface HistoryOptions {
   limit?: number | undefined;
 }
 
+function localAskers(hub: Hub): RoomAskers {
+  return { local: (request, sink) => askLocalMembers(hub.roomMembers, request, sink), remote: undefined };
+}
+
 /** Rooms by client id (injectable singleton per app). */
 export class RoomService {
+  private readonly askers: RoomAskers;
+
   /** @internal */
-  constructor(private readonly hub: Hub) {}
+  constructor(private readonly hub: Hub) {
+    // Registered at start-up (before the adapter's init), so this node answers the others' room requests.
+    const { local } = localAskers(hub);
+    this.askers = { local, remote: hub.adapter.roomRequests?.(local) };
+  }
 
   /** Makes a client (on any node) join a room. */
   async join(clientId: string, room: string): Promise<void> {
@@ -84,7 +96,7 @@ export class RoomService {
   to(rooms: string | readonly string[]): RoomTarget {
     const list = typeof rooms === 'string' ? [rooms] : [...rooms];
     list.forEach(assertRoom);
-    return new RoomTarget(this.hub, list);
+    return new RoomTarget(this.hub, list, [], this.askers);
   }
 
   /** Ids of the room's members. */
