@@ -33,7 +33,7 @@ export function startChildNode(options: RedisAdapterOptions | object, script = '
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error('child node did not start in 15 s')), 15_000);
+    const timer = setTimeout(() => fail(new Error('child node did not start in 30 s')), 30_000); // a TS-compiling child under a loaded CI box
     const fail = (error: Error): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
