@@ -6,7 +6,11 @@
  * message crosses Redis once, B fans out). Case "local": the publisher is on node B itself (the
  * same adapter, no crossing) as the reference measured in the same run.
  *
- * Run: `npm run bench:redis` (or `-- --quick`). Prints deliveries/s and server CPU µs per delivery
+ * With `--recovery`, the same two cases run again on a second pair of nodes with session recovery on
+ * (every push logged in a Redis stream by one script, delivered from pub/sub), and the ratios on/off
+ * are printed.
+ *
+ * Run: `npm run bench:redis` (or `-- --quick`, `-- --recovery`). Prints deliveries/s and server CPU µs per delivery
  * (min / median / max of 5 s windows after a 3 s warm-up), per BENCHMARK-PROTOCOL.md.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { startChildNode, type ChildNode } from '../test/redis/support/child-node
 import { RedisServer } from '../test/redis/support/redis-server';
 
 const quick = process.argv.includes('--quick');
+const withRecovery = process.argv.includes('--recovery');
 const SUBSCRIBERS = quick ? 200 : 1000;
 const IN_FLIGHT = 8;
 const WARMUP_MS = quick ? 1000 : 3000;
@@ -114,11 +119,17 @@ async function runCase(
   return median(rates);
 }
 
-async function main(): Promise<void> {
-  const redis = new RedisServer();
-  await redis.start();
-  const redisPid = (redis as unknown as { child?: { pid?: number } }).child?.pid;
-  const options = { url: redis.url, keyPrefix: 'bench' };
+/** One pair of nodes (recovery off or on): the cross-node and the same-node case. */
+async function runPair(
+  redis: RedisServer,
+  redisPid: number | undefined,
+  recovery: boolean,
+): Promise<{ cross: number; local: number }> {
+  const options = {
+    url: redis.url,
+    keyPrefix: recovery ? 'bench-recovery' : 'bench',
+    ...(recovery ? { recovery: true } : {}),
+  };
   const nodes: ChildNode[] = [];
   const subscribers: WebSocket[] = [];
   try {
@@ -130,14 +141,31 @@ async function main(): Promise<void> {
       subscribers.push(ws);
     }
     console.log(
-      `redis-fanout: ${SUBSCRIBERS} subscribers on node B, ${IN_FLIGHT} emits in flight, ${WINDOWS} x ${WINDOW_MS / 1000} s windows (min / median / max)`,
+      `redis-fanout${recovery ? ' (recovery on)' : ''}: ${SUBSCRIBERS} subscribers on node B, ${IN_FLIGHT} emits in flight, ${WINDOWS} x ${WINDOW_MS / 1000} s windows (min / median / max)`,
     );
     const cross = await runCase('cross', a, nodes, redisPid, subscribers);
     const local = await runCase('local', b, nodes, redisPid, subscribers);
     console.log(`cross-node / same-node throughput: ${(cross / local).toFixed(2)}`);
+    return { cross, local };
   } finally {
     for (const ws of subscribers) ws.terminate();
     await Promise.all(nodes.map((n) => n.kill()));
+  }
+}
+
+async function main(): Promise<void> {
+  const redis = new RedisServer();
+  await redis.start();
+  const redisPid = (redis as unknown as { child?: { pid?: number } }).child?.pid;
+  try {
+    const off = await runPair(redis, redisPid, false);
+    if (withRecovery) {
+      const on = await runPair(redis, redisPid, true);
+      console.log(
+        `recovery on / off: cross-node ${(on.cross / off.cross).toFixed(2)}, same-node ${(on.local / off.local).toFixed(2)}`,
+      );
+    }
+  } finally {
     await redis.stop();
   }
 }

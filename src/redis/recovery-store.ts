@@ -9,7 +9,8 @@
  * log, then published with its ids; every node, this one included, delivers it from the pub/sub
  * message, so every node delivers one log's pushes in log order. A resume is one pipeline: one
  * bounded XRANGE per log of the session, after the client's offset (cost follows what it missed).
- * While Redis is away every call rejects (or, written behind, logs) within `requestTimeoutMs`.
+ * While Redis is away every call rejects within `requestTimeoutMs`, except a push (delivered to local
+ * clients only, unlogged, as without recovery) and a written-behind direct push (dropped, logged).
  */
 import type { AdapterHost, BroadcastPacket } from '../adapter/adapter';
 import type {
@@ -117,8 +118,17 @@ export class RedisRecoveryStore implements RecoveryStore {
       ids = ((await this.run(PUBLISH, logs, args, 'publish')) as unknown[]).map(String);
     } catch (error) {
       this.waiting.delete(seq);
+      if (waiting.delivered) return; // logged and delivered: only its reply was lost
+      // Redis is away: like a broadcast without recovery, it reaches this node's clients only (without
+      // an offset: not logged, so not replayed); a copy that still comes from Redis is skipped.
       this.abandon(seq);
-      throw error;
+      this.member.warn(
+        'recovery publish',
+        'Redis is unreachable: a push was not logged and reached local clients only',
+        error,
+      );
+      this.host.deliverLocal(packet);
+      return;
     }
     if (rooms === undefined) packet.offset = `b${ids[0]}`;
     else packet.offsets = Object.fromEntries(rooms.map((room, i) => [room, ids[i] ?? '']));

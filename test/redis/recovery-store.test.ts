@@ -547,7 +547,7 @@ describeRedis('RedisRecoveryStore with Redis away', () => {
   beforeAll(() => redis.start());
   afterAll(() => redis.stop());
 
-  test('every call rejects quickly while Redis is down or frozen, and close resolves', async () => {
+  test('every call rejects quickly while Redis is down or frozen, a push reaches local clients only, and close resolves', async () => {
     const host = new RecoveryHost();
     const adapter = new RedisAdapter({
       url: redis.url,
@@ -559,8 +559,6 @@ describeRedis('RedisRecoveryStore with Redis away', () => {
     const store = adapter.recoveryStore(host, SETTINGS);
     await store.create(record('s1'));
     const calls = () => [
-      store.publish({ data: envelope(1), rooms: ['r'] }),
-      store.publish({ data: envelope(1) }),
       store.get('s1'),
       store.claim('s1', 'secret-s1'),
       store.read('s1', { rooms: { r: '' }, direct: '', broadcast: '' }, 10),
@@ -586,6 +584,16 @@ describeRedis('RedisRecoveryStore with Redis away', () => {
       });
       expect(Date.now() - started).toBeLessThan(2000);
       store.appendDirect('s1', '1-1', envelope(1)); // written behind: never throws
+      // A push still reaches this node's clients (unlogged: no offset), as without recovery.
+      const before = host.broadcasts.length;
+      const pushed = Date.now();
+      await store.publish({ data: envelope(2), rooms: ['r'] });
+      await store.publish({ data: envelope(3) });
+      expect(Date.now() - pushed).toBeLessThan(2000);
+      expect(host.broadcasts.slice(before)).toEqual([
+        { data: envelope(2), rooms: ['r'] },
+        { data: envelope(3) },
+      ]);
     }
     await store.close();
     await adapter.close({ timeoutMs: 1000 });
