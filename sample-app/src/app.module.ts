@@ -4,12 +4,12 @@
  */
 import { Module } from 'ws-controllers';
 import { ChatController } from './chat/chat.controller';
-import { HistoryStore } from './storage/history-store';
+import { ChannelDirectory } from './storage/channel-directory';
 import { NameRegistry } from './storage/name-registry';
 
 /** The stores the module provides to its controllers. */
 export interface AppStores {
-  history: HistoryStore;
+  channels: ChannelDirectory;
   names: NameRegistry;
 }
 
@@ -18,7 +18,7 @@ export function createAppModule(stores: AppStores): new () => object {
   @Module({
     controllers: [ChatController],
     providers: [
-      { provide: HistoryStore, useValue: stores.history },
+      { provide: ChannelDirectory, useValue: stores.channels },
       { provide: NameRegistry, useValue: stores.names },
     ],
   })

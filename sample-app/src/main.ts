@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     staticDirs: [join(SAMPLE_ROOT, 'public'), join(SAMPLE_ROOT, 'dist', 'public')],
     logger,
   });
-  console.log(`Chat ready on ${chat.url} (history: ${chat.stores.kind}${redisUrl ? ` at ${redisUrl}` : ''})`);
+  console.log(`Chat ready on ${chat.url} (state: ${chat.stores.kind}${redisUrl ? ` at ${redisUrl}` : ''})`);
 
   const stop = (): void => {
     chat.close().then(

@@ -9,6 +9,7 @@ import { RedisAdapter } from 'ws-controllers/redis';
 import { createAppModule } from './app.module';
 import { checkNickname, NICKNAME_CHECK_PATH } from './http/nickname-check';
 import { createStaticFiles } from './http/static-files';
+import { RECOVERY_MAX_PER_ROOM, RECOVERY_WINDOW_MS } from './chat/chat-types';
 import { createChatStores, type ChatStores } from './storage/chat-stores';
 
 /** How to start the chat. */
@@ -17,7 +18,7 @@ export interface ChatServerOptions {
   port?: number;
   /** @default all interfaces */
   host?: string;
-  /** Keep history and nicknames in this Redis instead of in memory, and share rooms and clients through it. */
+  /** Keep channels, nicknames, sessions and room logs in this Redis instead of in memory, and share rooms and clients through it. */
   redisUrl?: string;
   /** Folders holding index.html, styles.css and the bundled app.js. */
   staticDirs: readonly string[];
@@ -59,9 +60,16 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     else files(req, res).then(done, fail);
   });
 
-  // With Redis, every node sees every room and client: presence, DMs and messages cross nodes.
+  // With Redis, every node sees every room and client: presence, DMs and messages cross nodes, and
+  // sessions and room logs live in Redis, so a page resumes on any node after its own one restarted.
   const adapter = options.adapter ?? (stores.redis ? new RedisAdapter({ client: stores.redis, keyPrefix: 'ws-chat' }) : undefined);
-  const app = await bootstrap(createAppModule(stores), { server, logger: options.logger, adapter });
+  const app = await bootstrap(createAppModule(stores), {
+    server,
+    logger: options.logger,
+    adapter,
+    // A dropped page comes back as itself with what it missed; the room logs are the chat's history.
+    recovery: { windowMs: RECOVERY_WINDOW_MS, maxPerRoom: RECOVERY_MAX_PER_ROOM },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host, () => {

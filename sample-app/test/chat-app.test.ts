@@ -1,16 +1,20 @@
-/** The chat module end to end in-process: handshake refusals, validation, history, presence, typing, DMs. */
+/** The chat module end to end in-process: handshake refusals, validation, history, channels, presence, typing, DMs. */
+import { RoomService } from 'ws-controllers';
 import { createTestingApp, type TestClient, type TestingApp } from 'ws-controllers/testing';
 import { createAppModule } from '../src/app.module';
-import type { ChatMessage, JoinReply, PresenceUpdate } from '../src/chat/chat-types';
-import { InMemoryHistoryStore } from '../src/storage/history-store';
+import { MAX_CHANNELS, type ChannelCreated, type ChatMessage, type JoinReply, type PresenceUpdate, type Welcome } from '../src/chat/chat-types';
+import { InMemoryChannelDirectory } from '../src/storage/channel-directory';
 import { InMemoryNameRegistry } from '../src/storage/name-registry';
 
 let app: TestingApp;
-let history: InMemoryHistoryStore;
+let channels: InMemoryChannelDirectory;
 
 beforeEach(async () => {
-  history = new InMemoryHistoryStore();
-  app = await createTestingApp(createAppModule({ history, names: new InMemoryNameRegistry() }));
+  channels = new InMemoryChannelDirectory();
+  // History is the room logs of session recovery, as in server.ts.
+  app = await createTestingApp(createAppModule({ channels, names: new InMemoryNameRegistry() }), {
+    recovery: { windowMs: 5_000, maxPerRoom: 1_000 },
+  });
 });
 
 afterEach(() => app.close());
@@ -28,9 +32,9 @@ test('the handshake is refused with 400 without a nickname and 409 with a taken 
   await expect(app.connect('/chat', { query: { name: 'alice' } })).rejects.toMatchObject({ status: 409, code: 'NAME_TAKEN' });
 });
 
-test('a nickname is free again once its holder disconnects', async () => {
+test('a nickname is free again once its holder closes for good (1000)', async () => {
   const alice = await app.connect('/chat', { query: { name: 'alice' } });
-  await alice.close();
+  await alice.close(1000); // any other close may be resumed: the session and its name are kept for the window
   await expect(app.connect('/chat', { query: { name: 'alice' } })).resolves.toBeDefined();
 });
 
@@ -42,15 +46,44 @@ test('an empty, blank or too long message is refused with VALIDATION_FAILED', as
   await expect(alice.request('join', { channel: 'Not A Channel' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 });
 
-test('a joining client receives the last 50 messages of the channel, oldest first', async () => {
+test('a joining client receives the last 50 messages of the channel from its room log, oldest first', async () => {
+  const rooms = app.get(RoomService);
   for (let i = 1; i <= 60; i++) {
-    await history.append({ id: `m${i}`, channel: 'general', from: { id: 'x', name: 'xavier' }, text: `#${i}`, at: i });
+    await rooms.to('general').emit('message', { id: `m${i}`, channel: 'general', from: { id: 'x', name: 'xavier' }, text: `#${i}`, at: i });
+    if (i % 20 === 0) await rooms.to('general').emit('presence', { channel: 'general', members: [] }); // not a message
   }
   const alice = await app.connect('/chat', { query: { name: 'alice' } });
   const reply = await alice.request<JoinReply>('join', { channel: 'general' });
   expect(reply.history).toHaveLength(50);
   expect(reply.history[0]?.text).toBe('#11');
   expect(reply.history[49]?.text).toBe('#60');
+});
+
+test('a message sent through the chat is in the history of whoever joins later', async () => {
+  const alice = await joined('alice');
+  const sent = await alice.request<ChatMessage>('message', { channel: 'general', text: 'for later' });
+  const bob = await app.connect('/chat', { query: { name: 'bob' } });
+  expect((await bob.request<JoinReply>('join', { channel: 'general' })).history).toEqual([sent]);
+});
+
+test('a new channel is announced to everyone connected and listed for whoever connects later', async () => {
+  const alice = await joined('alice');
+  const bob = await joined('bob', 'random');
+  await alice.request('join', { channel: 'design' });
+  expect((await bob.next('channel-created')).payload).toEqual({ channel: 'design', by: { id: alice.id, name: 'alice' } } satisfies ChannelCreated);
+  await bob.request('join', { channel: 'design' }); // exists now: no second announcement
+  const carol = await app.connect('/chat', { query: { name: 'carol' } });
+  expect(((await carol.next('welcome')).payload as Welcome).channels).toEqual(['general', 'random', 'help', 'design']);
+  await carol.request('leave', { channel: 'general' }); // a round trip
+  expect(alice.received.filter((m) => m.event === 'channel-created')).toHaveLength(1);
+});
+
+test('past MAX_CHANNELS a new channel is refused with CHANNEL_LIMIT; existing ones still work', async () => {
+  for (let i = 0; (await channels.list()).length < MAX_CHANNELS; i++) await channels.add(`c${i}`);
+  const alice = await joined('alice');
+  await expect(alice.request('join', { channel: 'one-too-many' })).rejects.toMatchObject({ code: 'CHANNEL_LIMIT' });
+  await expect(alice.request('join', { channel: 'c0' })).resolves.toMatchObject({ channel: 'c0' });
+  expect(await channels.list()).toHaveLength(MAX_CHANNELS);
 });
 
 test('a message reaches every member of the channel, the sender included, and nobody outside it', async () => {
@@ -94,7 +127,7 @@ test('presence follows joins, leaves and disconnects', async () => {
   await presenceBecomes(alice, ['alice']);
   await bob.request('join', { channel: 'general' });
   await presenceBecomes(alice, ['alice', 'bob']);
-  await bob.close();
+  await bob.close(1000);
   await presenceBecomes(alice, ['alice']);
 });
 

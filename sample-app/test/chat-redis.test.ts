@@ -5,7 +5,7 @@
  */
 import { describeRedis, RedisServer } from '../../test/redis/support/redis-server';
 import { connect, urlOf, type Received, type TestSocket } from '../../test/support/ws-test-client';
-import type { ChatMessage, PresenceUpdate, Welcome } from '../src/chat/chat-types';
+import { MAX_CHANNELS, type ChatMessage, type PresenceUpdate, type Welcome } from '../src/chat/chat-types';
 import { startChatServer, type ChatServer } from '../src/server';
 import { createChatStores, type ChatStores } from '../src/storage/chat-stores';
 
@@ -44,14 +44,17 @@ describeRedis('sample chat on Redis', () => {
     await socket.waitFor(matches, 5000, `presence ${names.join()}`);
   }
 
-  test('history keeps the last 50 messages of a channel, shared by every store on the same Redis', async () => {
+  test('the channel list is shared by every store on the same Redis: the defaults, then by creation, capped', async () => {
     const first = await stores();
     const second = await stores();
-    for (let i = 1; i <= 55; i++) {
-      await first.history.append({ id: `m${i}`, channel: 'capped', from: { id: 'x', name: 'xavier' }, text: `#${i}`, at: i });
-    }
-    const recent = await second.history.recent('capped');
-    expect(recent.map((m) => m.text)).toEqual(Array.from({ length: 50 }, (_, i) => `#${i + 6}`));
+    expect(await first.channels.add('design')).toBe('added');
+    expect(await second.channels.add('design')).toBe('exists');
+    expect(await second.channels.add('general')).toBe('exists');
+    expect(await second.channels.add('ops')).toBe('added');
+    expect(await first.channels.list()).toEqual(['general', 'random', 'help', 'design', 'ops']);
+    for (let i = 0; (await first.channels.list()).length < MAX_CHANNELS; i++) await first.channels.add(`c${i}`);
+    expect(await second.channels.add('one-more')).toBe('full');
+    expect(await second.channels.list()).toHaveLength(MAX_CHANNELS);
   });
 
   test('a nickname is unique across stores until released, and recoverable only from its holder', async () => {

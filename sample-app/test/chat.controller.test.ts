@@ -2,17 +2,18 @@
 import { WsException } from 'ws-controllers';
 import { createMockClient, type MockWsClient } from 'ws-controllers/testing';
 import { ChatController } from '../src/chat/chat.controller';
-import type { ChatMessage } from '../src/chat/chat-types';
-import { InMemoryHistoryStore } from '../src/storage/history-store';
+import { RECOVERY_WINDOW_MS, type ChatMessage } from '../src/chat/chat-types';
+import { InMemoryChannelDirectory } from '../src/storage/channel-directory';
 import { InMemoryNameRegistry } from '../src/storage/name-registry';
 import { fakeClientService, fakeRoomService } from './support/fake-services';
 
 function setup(members: Record<string, string[]> = {}) {
-  const history = new InMemoryHistoryStore();
+  const channels = new InMemoryChannelDirectory();
   const names = new InMemoryNameRegistry();
-  const { rooms, sent } = fakeRoomService(members);
-  const controller = new ChatController(history, names, rooms, fakeClientService());
-  return { controller, history, names, sent };
+  const { rooms, sent, history } = fakeRoomService(members);
+  const clients = fakeClientService();
+  const controller = new ChatController(channels, names, rooms, clients);
+  return { controller, channels, names, sent, history, clients };
 }
 
 async function connected(controller: ChatController, id: string, name: string): Promise<MockWsClient> {
@@ -48,6 +49,22 @@ test('a nickname someone connected holds is refused with 409 NAME_TAKEN, whateve
   expect(refusal(error)).toEqual({ code: 'NAME_TAKEN', status: 409 });
 });
 
+test('a resumed session keeps its client.data (its channels) and is welcomed again', async () => {
+  const { controller } = setup();
+  const client = createMockClient({ id: 'c1', path: '/chat', query: { name: 'alice' }, resumed: true, data: { name: 'alice', channels: ['help'] } });
+  await controller.connect(client, 'alice');
+  expect(client.data).toEqual({ name: 'alice', channels: ['help'] });
+  expect(client.emit).toHaveBeenCalledWith('welcome', expect.objectContaining({ you: { id: 'c1', name: 'alice' } }));
+});
+
+test('the same tab (same ?key=) takes its nickname back from its earlier session that is not connected', async () => {
+  const { controller } = setup();
+  const key = 'k'.repeat(32);
+  await controller.connect(createMockClient({ id: 'old', path: '/chat' }), 'alice', key);
+  await expect(controller.connect(createMockClient({ id: 'other' }), 'alice', 'x'.repeat(32))).rejects.toMatchObject({ code: 'NAME_TAKEN' });
+  await expect(controller.connect(createMockClient({ id: 'new' }), 'alice', key)).resolves.toBeUndefined();
+});
+
 test('an accepted client is welcomed with its id, nickname and the channel list', async () => {
   const { controller } = setup();
   const client = await connected(controller, 'c1', 'alice');
@@ -57,7 +74,10 @@ test('an accepted client is welcomed with its id, nickname and the channel list'
 test('joining a channel replies with its history and members and announces the new presence', async () => {
   const { controller, history, sent } = setup({ general: ['c1'] });
   const old: ChatMessage = { id: 'm0', channel: 'general', from: { id: 'x', name: 'xavier' }, text: 'earlier', at: 1 };
-  await history.append(old);
+  history.general = [
+    { event: 'message', payload: old, offset: '1-0', at: 1 },
+    { event: 'presence', payload: { channel: 'general', members: [] }, offset: '1-1', at: 1 },
+  ];
   const client = await connected(controller, 'c1', 'alice');
 
   const reply = await controller.join(client, { channel: 'general' });
@@ -67,16 +87,25 @@ test('joining a channel replies with its history and members and announces the n
   expect(sent).toContainEqual({ room: 'general', event: 'presence', payload: { channel: 'general', members: [{ id: 'c1', name: 'alice' }] } });
 });
 
-test('a message to a joined channel is kept in history and sent to the whole channel', async () => {
-  const { controller, history, sent } = setup();
+test('a message to a joined channel is sent to the whole channel (its room log is the history)', async () => {
+  const { controller, sent } = setup();
   const client = await connected(controller, 'c1', 'alice');
   await controller.join(client, { channel: 'general' });
 
   const message = await controller.message(client, { channel: 'general', text: 'hello' });
 
   expect(message).toMatchObject({ channel: 'general', from: { id: 'c1', name: 'alice' }, text: 'hello' });
-  expect(await history.recent('general')).toEqual([message]);
   expect(sent).toContainEqual({ room: 'general', event: 'message', payload: message });
+});
+
+test('joining a channel nobody created yet announces it to everyone, once', async () => {
+  const { controller, clients } = setup();
+  const alice = await connected(controller, 'c1', 'alice');
+  await controller.join(alice, { channel: 'design' });
+  await controller.join(alice, { channel: 'general' });
+  await controller.join(alice, { channel: 'design' });
+  expect(clients.broadcast).toHaveBeenCalledTimes(1);
+  expect(clients.broadcast).toHaveBeenCalledWith('channel-created', { channel: 'design', by: { id: 'c1', name: 'alice' } }, { path: '/chat' });
 });
 
 test('a message to a channel the client has not joined is refused with NOT_IN_CHANNEL', async () => {
@@ -139,10 +168,10 @@ test('a disconnect frees the nickname and updates the presence of every channel 
   expect(sent.map((s) => s.room).sort()).toEqual(['general', 'help']);
 });
 
-test('a nickname held by a client that vanished long ago goes to the newcomer', async () => {
+test('a nickname held by a client that vanished longer ago than the recovery window goes to the newcomer', async () => {
   const { controller, names } = setup();
   await names.claim('alice', 'ghost');
-  jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
+  jest.spyOn(Date, 'now').mockReturnValue(Date.now() + RECOVERY_WINDOW_MS + 20_000);
   try {
     await connected(controller, 'c9', 'alice');
   } finally {

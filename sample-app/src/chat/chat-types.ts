@@ -6,11 +6,20 @@
 /** The WebSocket path of the chat. */
 export const CHAT_PATH = '/chat';
 
-/** Channels every user sees in the list; any other valid name can be joined too. */
+/** Channels every user sees in the list; any other valid name can be created by joining it. */
 export const DEFAULT_CHANNELS: readonly string[] = ['general', 'random', 'help'];
+
+/** Most channels the chat holds (the defaults included); creating one more is refused with `CHANNEL_LIMIT`. */
+export const MAX_CHANNELS = 100;
 
 /** How many past messages a channel sends to whoever joins it. */
 export const HISTORY_SIZE = 50;
+
+/** How long a dropped page may come back as itself (same id, channel, missed messages), in ms. */
+export const RECOVERY_WINDOW_MS = 120_000;
+
+/** Pushes each room log keeps (`rooms.history` reads them); a page that missed more starts afresh. */
+export const RECOVERY_MAX_PER_ROOM = 1_000;
 
 /** Someone connected: their client id and nickname. */
 export interface Member {
@@ -37,9 +46,10 @@ export interface DirectMessage {
   at: number;
 }
 
-/** Sent once after the handshake (`welcome`). */
+/** Sent after every handshake (`welcome`), a resumed one included. */
 export interface Welcome {
   you: Member;
+  /** Every channel of the chat, the ones others created included. */
   channels: readonly string[];
 }
 
@@ -48,6 +58,12 @@ export interface JoinReply {
   channel: string;
   history: ChatMessage[];
   members: Member[];
+}
+
+/** Pushed to everyone when someone creates a channel (`channel-created`). */
+export interface ChannelCreated {
+  channel: string;
+  by: Member;
 }
 
 /** Pushed to a channel whenever its member list changes (`presence`). */

@@ -1,6 +1,8 @@
 /**
  * @module sample-app/chat/chat.controller
  * The chat: nicknames at connect, channels with history and presence, typing, direct messages.
+ * Session recovery is on (see server.ts): a page that drops comes back as the same client, in the
+ * same channel, with what it missed, so the handlers below only run the normal path once.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,12 +18,15 @@ import {
   WsException,
   type WsClient,
 } from 'ws-controllers';
-import { HistoryStore } from '../storage/history-store';
+import { ChannelDirectory } from '../storage/channel-directory';
 import { NameRegistry } from '../storage/name-registry';
 import { ChannelDto, DirectMessageDto, SendMessageDto, TypingDto } from './chat.dto';
 import {
   CHAT_PATH,
-  DEFAULT_CHANNELS,
+  HISTORY_SIZE,
+  MAX_CHANNELS,
+  RECOVERY_WINDOW_MS,
+  type ChannelCreated,
   type ChatMessage,
   type DirectMessage,
   type JoinReply,
@@ -29,15 +34,19 @@ import {
   type Welcome,
 } from './chat-types';
 import { nicknameProblem } from './nickname';
+import { tabKeyDigest } from './tab-key';
 
-/** A claim older than this whose holder is no longer connected anywhere is given to the newcomer. */
-const STALE_CLAIM_MS = 15_000;
+/**
+ * A claim older than this whose holder is no longer connected anywhere is given to the newcomer. A
+ * dropped page keeps its name for the recovery window (it may come back), so the wait is longer.
+ */
+const STALE_CLAIM_MS = RECOVERY_WINDOW_MS + 15_000;
 
-/** What the chat keeps on each connection. */
+/** What the chat keeps on each connection (JSON: a resumed session gets it back). */
 interface ChatData {
   name: string;
   /** The channels joined, kept here because rooms are already left when `@OnDisconnect` runs. */
-  channels: Set<string>;
+  channels: string[];
 }
 
 function chatData(client: WsClient): ChatData {
@@ -51,31 +60,47 @@ function memberOf(client: WsClient): Member {
 @WebSocketController(CHAT_PATH)
 export class ChatController {
   constructor(
-    private readonly history: HistoryStore,
+    private readonly channels: ChannelDirectory,
     private readonly names: NameRegistry,
     private readonly rooms: RoomService,
     private readonly clients: ClientService,
   ) {}
 
-  /** `?name=` is required (400 when missing or invalid) and unique (409 when taken). */
+  /**
+   * `?name=` is required (400 when missing or invalid) and unique (409 when taken). `?key=` is a
+   * secret the page keeps per browser tab: a new session of the same tab (a reload, a resume that was
+   * refused) takes its name back from the old one instead of being told the name is taken.
+   */
   @OnConnect()
-  async connect(@ConnectedClient() client: WsClient, @Query('name') name: string | undefined): Promise<void> {
+  async connect(
+    @ConnectedClient() client: WsClient,
+    @Query('name') name: string | undefined,
+    @Query('key') key?: string,
+  ): Promise<void> {
     const problem = nicknameProblem(name);
     if (problem !== undefined || name === undefined) throw new WsException('INVALID_NAME', problem, { status: 400 });
-    if (!(await this.claimName(name, client.id))) {
+    if (!(await this.claimName(name, client.id, tabKeyDigest(key)))) {
       throw new WsException('NAME_TAKEN', `The nickname "${name}" is taken`, { status: 409 });
     }
-    Object.assign(client.data, { name, channels: new Set<string>() } satisfies ChatData);
-    const welcome: Welcome = { you: memberOf(client), channels: DEFAULT_CHANNELS };
+    // A resumed session has its client.data back (and its rooms once this hook accepted it).
+    if (!client.resumed) Object.assign(client.data, { name, channels: [] } satisfies ChatData);
+    const welcome: Welcome = { you: memberOf(client), channels: await this.channels.list() };
     client.emit('welcome', welcome);
   }
 
-  /** Joins a channel; replies with its last messages and members, and tells the members. */
+  /** Joins a channel (creating it, announced to everyone, when new); replies with its last messages and members. */
   @OnMessage('join')
   async join(@ConnectedClient() client: WsClient, @Payload() { channel }: ChannelDto): Promise<JoinReply> {
+    const added = await this.channels.add(channel);
+    if (added === 'full') throw new WsException('CHANNEL_LIMIT', `The chat holds at most ${MAX_CHANNELS} channels: join an existing one`);
     await client.join(channel);
-    chatData(client).channels.add(channel);
-    const [history, members] = await Promise.all([this.history.recent(channel), this.announcePresence(channel)]);
+    const data = chatData(client);
+    if (!data.channels.includes(channel)) data.channels.push(channel);
+    if (added === 'added') {
+      const created: ChannelCreated = { channel, by: memberOf(client) };
+      await this.clients.broadcast('channel-created', created, { path: CHAT_PATH });
+    }
+    const [history, members] = await Promise.all([this.recent(channel), this.announcePresence(channel)]);
     return { channel, history, members };
   }
 
@@ -83,17 +108,18 @@ export class ChatController {
   @OnMessage('leave')
   async leave(@ConnectedClient() client: WsClient, @Payload() { channel }: ChannelDto): Promise<{ channel: string }> {
     await client.leave(channel);
-    chatData(client).channels.delete(channel);
+    const data = chatData(client);
+    data.channels = data.channels.filter((joined) => joined !== channel);
     await this.announcePresence(channel);
     return { channel };
   }
 
-  /** Posts to a joined channel: everyone in it (the sender too) receives `message`; the reply is the stored message. */
+  /** Posts to a joined channel: everyone in it (the sender too) receives `message`; the reply is the message. */
   @OnMessage('message')
   async message(@ConnectedClient() client: WsClient, @Payload() dto: SendMessageDto): Promise<ChatMessage> {
     this.assertMember(client, dto.channel);
     const message: ChatMessage = { id: randomUUID(), channel: dto.channel, from: memberOf(client), text: dto.text, at: Date.now() };
-    await this.history.append(message);
+    // The room's log is the channel's history: no store of our own to write.
     await this.rooms.to(dto.channel).emit('message', message);
     return message;
   }
@@ -105,7 +131,7 @@ export class ChatController {
     await client.toRoom(dto.channel, 'user-typing', { channel: dto.channel, user: memberOf(client), typing: dto.typing });
   }
 
-  /** Sends a private message to one client by id (on any node). */
+  /** Sends a private message to one client by id (on any node; held for a dropped one that may resume). */
   @OnMessage('direct')
   async direct(@ConnectedClient() client: WsClient, @Payload() dto: DirectMessageDto): Promise<DirectMessage> {
     const recipient = (await this.names.namesOf([dto.to])).get(dto.to);
@@ -117,12 +143,21 @@ export class ChatController {
     return message;
   }
 
-  /** Frees the nickname and updates the presence of every channel the client was in. */
+  /** The session ended (a close for good, or a drop not resumed in time): frees the nickname, updates presence. */
   @OnDisconnect()
   async disconnect(@ConnectedClient() client: WsClient): Promise<void> {
     const data = chatData(client);
     await this.names.release(client.id);
-    await Promise.all([...(data.channels ?? [])].map((channel) => this.announcePresence(channel)));
+    await Promise.all((data.channels ?? []).map((channel) => this.announcePresence(channel)));
+  }
+
+  /** The channel's last messages, oldest first, from the room's log (cluster-wide, kept across restarts with Redis). */
+  private async recent(channel: string): Promise<ChatMessage[]> {
+    const entries = await this.rooms.history(channel);
+    return entries
+      .filter((entry) => entry.event === 'message')
+      .slice(-HISTORY_SIZE)
+      .map((entry) => entry.payload as ChatMessage);
   }
 
   /** Sends the channel's member list to its members; returns it. */
@@ -138,13 +173,16 @@ export class ChatController {
     if (!client.rooms.has(channel)) throw new WsException('NOT_IN_CHANNEL', `Join #${channel} first`);
   }
 
-  // A name whose holder left without a goodbye (a crashed node) is recovered once the claim is old.
-  private async claimName(name: string, id: string): Promise<boolean> {
-    const claim = await this.names.claim(name, id);
+  // A dropped session of the same tab gives the name up at once; a name whose holder left without a
+  // goodbye (a crashed node without Redis) is recovered once the claim is old.
+  private async claimName(name: string, id: string, key: string | undefined): Promise<boolean> {
+    const claim = await this.names.claim(name, id, key);
     if (claim === undefined) return true;
-    if (Date.now() - claim.since < STALE_CLAIM_MS) return false;
+    const sameTab = key !== undefined && claim.key === key;
+    if (!sameTab && Date.now() - claim.since < STALE_CLAIM_MS) return false;
+    // Never from a connected holder (a duplicated tab shares the key: it is refused like anyone else).
     const live = await this.clients.ids(CHAT_PATH);
     if (live.includes(claim.holder)) return false;
-    return this.names.replace(name, claim.holder, id);
+    return this.names.replace(name, claim.holder, id, key);
   }
 }

@@ -1,14 +1,15 @@
 /**
  * @module sample-app/storage/chat-stores
- * Picks where the chat keeps its state: memory by default, Redis when a URL is given.
+ * Picks where the chat keeps what the framework does not: the channel list and the nicknames. Memory
+ * by default, Redis when a URL is given. (Messages need no store: `rooms.history` reads the room logs.)
  */
-import { InMemoryHistoryStore, type HistoryStore } from './history-store';
+import { InMemoryChannelDirectory, type ChannelDirectory } from './channel-directory';
 import { InMemoryNameRegistry, type NameRegistry } from './name-registry';
-import { connectRedis, RedisHistoryStore, RedisNameRegistry, type RedisClient } from './redis-stores';
+import { connectRedis, RedisChannelDirectory, RedisNameRegistry, type RedisClient } from './redis-stores';
 
-/** The chat's state. */
+/** The chat's own state. */
 export interface ChatStores {
-  history: HistoryStore;
+  channels: ChannelDirectory;
   names: NameRegistry;
   /** `memory` or `redis`, for the start-up line. */
   kind: 'memory' | 'redis';
@@ -20,12 +21,10 @@ export interface ChatStores {
 /** In-memory stores, or Redis ones when `redisUrl` is set. */
 export async function createChatStores(redisUrl: string | undefined, onError: (error: Error) => void = () => {}): Promise<ChatStores> {
   if (!redisUrl) {
-    const history = new InMemoryHistoryStore();
-    const names = new InMemoryNameRegistry();
-    return { history, names, kind: 'memory', close: async () => {} };
+    return { channels: new InMemoryChannelDirectory(), names: new InMemoryNameRegistry(), kind: 'memory', close: async () => {} };
   }
   const redis = await connectRedis(redisUrl, onError);
-  const history = new RedisHistoryStore(redis);
+  const channels = new RedisChannelDirectory(redis);
   const names = new RedisNameRegistry(redis);
-  return { history, names, kind: 'redis', redis, close: () => history.close() };
+  return { channels, names, kind: 'redis', redis, close: () => channels.close() };
 }

@@ -3,18 +3,19 @@
  * Who holds which nickname: the injectable token and the in-memory default.
  */
 
-/** A nickname's current holder and since when (ms since the epoch). */
+/** A nickname's current holder, since when (ms since the epoch), and the digest of its tab's key. */
 export interface NameClaim {
   holder: string;
   since: number;
+  key?: string | undefined;
 }
 
 /** Nicknames are unique among connected clients (inject it by this class). */
 export abstract class NameRegistry {
-  /** Gives `name` to client `id`; when someone else holds it, returns their claim instead. */
-  abstract claim(name: string, id: string): Promise<NameClaim | undefined>;
+  /** Gives `name` to client `id` (of the tab with this key digest); when someone else holds it, returns their claim instead. */
+  abstract claim(name: string, id: string, key?: string): Promise<NameClaim | undefined>;
   /** Gives `name` to `id` only if `previous` still holds it (to recover a name whose holder vanished). */
-  abstract replace(name: string, previous: string, id: string): Promise<boolean>;
+  abstract replace(name: string, previous: string, id: string, key?: string): Promise<boolean>;
   /** The client id holding `name`, if any. */
   abstract holderOf(name: string): Promise<string | undefined>;
   /** Frees the name `id` holds, if any. */
@@ -30,20 +31,20 @@ export class InMemoryNameRegistry extends NameRegistry {
   private readonly byName = new Map<string, NameClaim>();
   private readonly byId = new Map<string, string>();
 
-  async claim(name: string, id: string): Promise<NameClaim | undefined> {
+  async claim(name: string, id: string, tabKey?: string): Promise<NameClaim | undefined> {
     const key = name.toLowerCase();
     const current = this.byName.get(key);
     if (current && current.holder !== id) return { ...current };
-    this.byName.set(key, { holder: id, since: Date.now() });
+    this.byName.set(key, { holder: id, since: Date.now(), key: tabKey });
     this.byId.set(id, name);
     return undefined;
   }
 
-  async replace(name: string, previous: string, id: string): Promise<boolean> {
+  async replace(name: string, previous: string, id: string, tabKey?: string): Promise<boolean> {
     const key = name.toLowerCase();
     if (this.byName.get(key)?.holder !== previous) return false;
     this.byId.delete(previous);
-    this.byName.set(key, { holder: id, since: Date.now() });
+    this.byName.set(key, { holder: id, since: Date.now(), key: tabKey });
     this.byId.set(id, name);
     return true;
   }

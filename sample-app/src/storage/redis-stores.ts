@@ -1,11 +1,11 @@
 /**
  * @module sample-app/storage/redis-stores
- * History and nicknames kept in Redis, so every node of a cluster shares them and history survives
- * restarts. One Redis connection serves both.
+ * Channels and nicknames kept in Redis, so every node of a cluster shares them and they survive
+ * restarts. One Redis connection serves both (and the scale-out adapter).
  */
 import { createClient } from 'redis';
-import { HISTORY_SIZE, type ChatMessage } from '../chat/chat-types';
-import { HistoryStore } from './history-store';
+import { DEFAULT_CHANNELS, MAX_CHANNELS } from '../chat/chat-types';
+import { ChannelDirectory, type AddResult } from './channel-directory';
 import { NameRegistry, type NameClaim } from './name-registry';
 
 /** A node-redis client. */
@@ -34,23 +34,36 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
   return client;
 }
 
-/** History as one capped Redis list per channel. */
-export class RedisHistoryStore extends HistoryStore {
+// Adds a channel unless it exists or the directory is full; its score is its creation time.
+const ADD_CHANNEL = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'exists' end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'full' end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 'added'`;
+
+/** The channels others created, in one sorted set (by creation time); the defaults are not stored. */
+export class RedisChannelDirectory extends ChannelDirectory {
+  private readonly key: string;
+
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix = 'ws-chat',
+    prefix = 'ws-chat',
   ) {
     super();
+    this.key = `${prefix}:channels`;
   }
 
-  async append(message: ChatMessage): Promise<void> {
-    const key = `${this.prefix}:history:${message.channel}`;
-    await this.redis.multi().rPush(key, JSON.stringify(message)).lTrim(key, -HISTORY_SIZE, -1).exec();
+  async add(channel: string): Promise<AddResult> {
+    if (DEFAULT_CHANNELS.includes(channel)) return 'exists';
+    const result = await this.redis.eval(ADD_CHANNEL, {
+      keys: [this.key],
+      arguments: [channel, String(MAX_CHANNELS - DEFAULT_CHANNELS.length), String(Date.now())],
+    });
+    return result as AddResult;
   }
 
-  async recent(channel: string): Promise<ChatMessage[]> {
-    const items = await this.redis.lRange(`${this.prefix}:history:${channel}`, -HISTORY_SIZE, -1);
-    return items.map((item) => JSON.parse(item) as ChatMessage);
+  async list(): Promise<string[]> {
+    return [...DEFAULT_CHANNELS, ...(await this.redis.zRange(this.key, 0, -1))];
   }
 
   async close(): Promise<void> {
@@ -81,21 +94,21 @@ export class RedisNameRegistry extends NameRegistry {
     this.ids = `${prefix}:ids`;
   }
 
-  async claim(name: string, id: string): Promise<NameClaim | undefined> {
+  async claim(name: string, id: string, tabKey?: string): Promise<NameClaim | undefined> {
     const key = name.toLowerCase();
-    const claim: NameClaim = { holder: id, since: Date.now() };
+    const claim: NameClaim = { holder: id, since: Date.now(), key: tabKey };
     if (await this.redis.hSetNX(this.names, key, JSON.stringify(claim))) {
       await this.redis.hSet(this.ids, id, name);
       return undefined;
     }
     const current = await this.redis.hGet(this.names, key);
-    if (current === null || current === undefined) return this.claim(name, id); // released meanwhile
+    if (current === null || current === undefined) return this.claim(name, id, tabKey); // released meanwhile
     const existing = JSON.parse(current) as NameClaim;
     return existing.holder === id ? undefined : existing;
   }
 
-  async replace(name: string, previous: string, id: string): Promise<boolean> {
-    const claim: NameClaim = { holder: id, since: Date.now() };
+  async replace(name: string, previous: string, id: string, tabKey?: string): Promise<boolean> {
+    const claim: NameClaim = { holder: id, since: Date.now(), key: tabKey };
     const done = await this.redis.eval(REPLACE, {
       keys: [this.names, this.ids],
       arguments: [name.toLowerCase(), previous, id, JSON.stringify(claim), name],
@@ -128,6 +141,6 @@ export class RedisNameRegistry extends NameRegistry {
     return names;
   }
 
-  // The history store closes the shared connection.
+  // The channel directory closes the shared connection.
   async close(): Promise<void> {}
 }

@@ -5,7 +5,7 @@
  */
 import type { ControllerEvents } from 'ws-controllers/client';
 import type { ChatController } from '../chat/chat.controller';
-import type { ChatMessage, DirectMessage, PresenceUpdate, TypingUpdate, Welcome } from '../chat/chat-types';
+import type { ChannelCreated, ChatMessage, DirectMessage, PresenceUpdate, TypingUpdate, Welcome } from '../chat/chat-types';
 
 /** What the page sends: event name -> controller method (its payload is the parameter after the client). */
 export type ChatEvents = ControllerEvents<
@@ -20,4 +20,5 @@ export interface ChatPushes {
   presence: PresenceUpdate;
   'user-typing': TypingUpdate;
   direct: DirectMessage;
+  'channel-created': ChannelCreated;
 }

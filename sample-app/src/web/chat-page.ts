@@ -1,54 +1,68 @@
 /**
  * @module sample-app/web/chat-page
- * The chat page's behaviour: one active channel at a time, its history and presence, typing,
- * direct messages, and re-joining after a reconnect.
+ * The chat page's behaviour: conversations (the channel the user is in, and one per person they write
+ * with), presence, typing, and coming back after a drop. With session recovery the server resumes the
+ * page by itself (same id, same channel, the messages missed replayed); the page joins its channel
+ * again only when it got a fresh session.
  */
 import type { Client, ClientStatus } from 'ws-controllers/client';
-import type { ChatMessage, Member } from '../chat/chat-types';
+import type { ChatMessage, DirectMessage, Member, Welcome } from '../chat/chat-types';
 import type { ChatEvents, ChatPushes } from './chat-api';
-import { appendMessage, appendNotice, byId, renderChannels, renderPresence } from './dom';
+import { Conversations, type Conversation } from './conversations';
+import { appendEntry, byId, renderChannels, renderConversation, renderDirects, renderPresence } from './dom';
+import { Layout } from './layout';
+import { ReconnectNotice } from './reconnect-notice';
 import { describeError, toast, type ShownError } from './toasts';
 import { TypingAnnouncer, TypingPeers, typingSentence } from './typing';
+
+const channelKey = (channel: string): string => `#${channel}`;
 
 /** The page, bound to one connected client. */
 export class ChatPage {
   private me: Member | undefined;
   private channels: string[] = [];
-  private active: string | undefined;
-  private dmTarget: Member | undefined;
+  /** The channel the server has this client in. */
+  private joined: string | undefined;
+  /** The channel to be in after a fresh session (none after "Leave"). */
+  private wanted: string | undefined;
+  /** The conversation on screen (`#channel` or `@name`). */
+  private view: string | undefined;
+  private members: Member[] = [];
+  private typingNames: string[] = [];
+  private firstWelcome = true;
   private everOpen = false;
-  private welcomed = false;
+  private lost = false;
+  private readonly conversations = new Conversations();
   // Removes the page's DOM listeners when this client is given up.
   private readonly wiring = new AbortController();
-  private readonly messages = byId('messages');
+  private readonly layout = new Layout(this.wiring.signal);
+  private readonly list = byId('messages');
   private readonly input = byId<HTMLInputElement>('composer-text');
-  private readonly typingPeers = new TypingPeers((names) => (byId('typing').textContent = typingSentence(names)));
+  private readonly reconnect = new ReconnectNotice((text) => {
+    this.notice(text);
+    toast(text, 'info');
+  });
+  private readonly typingPeers = new TypingPeers((names) => {
+    this.typingNames = names;
+    this.drawTyping();
+  });
   private readonly announcer = new TypingAnnouncer((typing) => {
-    if (this.active) this.client.emit('user-typing', { channel: this.active, typing });
+    if (this.joined) this.client.emit('user-typing', { channel: this.joined, typing });
   });
 
   constructor(private readonly client: Client<ChatEvents, ChatPushes>) {
-    client.on('welcome', (welcome) => {
-      this.me = welcome.you;
-      this.channels = [...new Set([...welcome.channels, ...this.channels])];
-      byId('me-name').textContent = welcome.you.name;
-      // First visit: enter the first channel. After a reconnect the server knows nothing about us:
-      // join the channel we were in again (none if we had left it).
-      const rejoin = this.welcomed ? this.active : this.channels[0];
-      this.welcomed = true;
-      this.active = undefined;
-      if (rejoin) void this.join(rejoin);
-      else this.drawChannels();
-    });
-    client.on('message', (message) => {
-      if (message.channel === this.active) appendMessage(this.messages, message, this.me);
-    });
-    client.on('direct', (message) => appendMessage(this.messages, message, this.me));
+    client.onSession(({ resumed }) => this.sessionStarted(resumed));
+    client.on('welcome', (welcome) => this.welcomed(welcome));
+    client.on('message', (message) => this.received(this.conversations.channel(message.channel), message));
+    client.on('direct', (message) => this.received(this.directWith(message), message));
+    client.on('channel-created', ({ channel }) => this.addChannel(channel));
     client.on('presence', (update) => {
-      if (update.channel === this.active) this.drawPresence(update.members);
+      if (update.channel !== this.joined) return;
+      this.members = update.members;
+      this.drawPresence();
     });
     client.on('user-typing', (update) => {
-      if (update.channel === this.active) this.typingPeers.update(update.user, update.typing);
+      if (update.channel === this.joined) this.typingPeers.update(update.user, update.typing);
     });
     client.on('error', (error) => toast(describeError(error)));
     client.onStatus((status) => this.statusChanged(status));
@@ -62,34 +76,38 @@ export class ChatPage {
     void this.client.close();
   }
 
-  /** Switches to a channel: leaves the current one, joins, shows history and members. */
-  async join(channel: string): Promise<void> {
-    if (channel === this.active) return;
-    await this.leaveActive();
+  /** Enters a channel (leaving the one the user was in) and shows it, its history merged into what is on screen. */
+  async join(channel: string, show = true): Promise<void> {
+    if (channel === this.joined) return show ? this.open(channelKey(channel)) : undefined;
+    await this.leaveJoined();
     try {
       const reply = await this.client.request('join', { channel });
-      this.active = reply.channel;
-      if (!this.channels.includes(channel)) this.channels.push(channel);
-      this.messages.replaceChildren();
-      reply.history.forEach((message: ChatMessage) => appendMessage(this.messages, message, this.me));
-      this.drawPresence(reply.members);
-      this.setComposer(true);
+      this.joined = reply.channel;
+      this.wanted = reply.channel;
+      this.addChannel(reply.channel);
+      const conversation = this.conversations.channel(reply.channel);
+      reply.history.forEach((message: ChatMessage) => conversation.add(message));
+      this.members = reply.members;
+      this.drawPresence();
+      if (show || this.view === conversation.key) this.open(conversation.key);
+      else this.drawSidebar();
     } catch (error) {
       toast(describeError(error as ShownError));
+      this.drawSidebar();
     }
-    this.drawChannels();
   }
 
-  /** Leaves the active channel, if any. */
-  async leaveActive(): Promise<void> {
-    const channel = this.active;
+  /** Leaves the channel the user is in, if any. */
+  async leaveJoined(): Promise<void> {
+    const channel = this.joined;
     if (channel === undefined) return;
     this.announcer.stop();
-    this.active = undefined;
+    this.joined = undefined;
     this.typingPeers.clear();
-    this.drawPresence([]);
-    this.setComposer(false);
-    this.drawChannels();
+    this.members = [];
+    this.drawPresence();
+    this.setComposer();
+    this.drawSidebar();
     try {
       await this.client.request('leave', { channel });
     } catch (error) {
@@ -97,32 +115,100 @@ export class ChatPage {
     }
   }
 
-  private async send(): Promise<void> {
-    const text = this.input.value;
-    this.announcer.stop();
-    try {
-      if (this.dmTarget) {
-        const message = await this.client.request('direct', { to: this.dmTarget.id, text });
-        if (message.to.id !== this.me?.id) appendMessage(this.messages, message, this.me);
-      } else if (this.active) {
-        await this.client.request('message', { channel: this.active, text });
-      }
-      this.input.value = '';
-    } catch (error) {
-      toast(describeError(error as ShownError));
+  /** Shows a direct conversation with someone. */
+  openDirect(peer: Member): void {
+    this.open(this.conversations.direct(peer).key);
+  }
+
+  // ---- what the server says -------------------------------------------------------------------
+
+  private sessionStarted(resumed: boolean): void {
+    if (!this.lost) return;
+    this.lost = false;
+    if (resumed) this.reconnect.resumed();
+    else this.notice('Reconnected as a new session: messages sent meanwhile cannot be replayed');
+  }
+
+  private welcomed(welcome: Welcome): void {
+    this.me = welcome.you;
+    byId('me-name').textContent = welcome.you.name;
+    welcome.channels.forEach((channel) => this.addChannel(channel));
+    this.reconnect.welcomed();
+    // Resumed: the server put us back in our channel. A fresh session is in none: join again.
+    if (this.client.session?.resumed === true) return;
+    this.joined = undefined;
+    const target = this.firstWelcome ? this.channels[0] : this.wanted;
+    this.firstWelcome = false;
+    if (target) void this.join(target, this.view === undefined || this.view === channelKey(target));
+  }
+
+  private received(conversation: Conversation, message: ChatMessage | DirectMessage): void {
+    if (message.from.id !== this.me?.id) this.reconnect.message();
+    this.add(conversation, message);
+  }
+
+  private directWith(message: DirectMessage): Conversation {
+    return this.conversations.direct(message.from.id === this.me?.id ? message.to : message.from);
+  }
+
+  private add(conversation: Conversation, message: ChatMessage | DirectMessage): void {
+    const added = conversation.add(message);
+    if (added === 'duplicate') return;
+    if (conversation.key !== this.view) {
+      conversation.unread++;
+      this.drawSidebar();
+    } else if (added === 'appended') {
+      appendEntry(this.list, conversation.entries.at(-1)!, this.me);
+    } else {
+      renderConversation(this.list, conversation, this.me);
     }
+  }
+
+  private addChannel(channel: string): void {
+    if (this.channels.includes(channel)) return;
+    this.channels.push(channel);
+    this.drawSidebar();
+  }
+
+  /** A line of the page's own in the conversation on screen (or the channel's), kept across redraws. */
+  private notice(text: string): void {
+    const key = this.view ?? (this.joined ? channelKey(this.joined) : undefined);
+    if (key === undefined) return;
+    const conversation = key.startsWith('#') ? this.conversations.channel(key.slice(1)) : this.conversations.find(key);
+    if (conversation === undefined) return;
+    const entry = conversation.notice(text);
+    if (conversation.key === this.view) appendEntry(this.list, entry, this.me);
   }
 
   private statusChanged(status: ClientStatus): void {
     const pill = byId('status');
     pill.dataset.status = status;
     pill.textContent = status;
-    if (status === 'open' && this.everOpen) appendNotice(this.messages, 'Reconnected');
-    if (status === 'reconnecting' && this.everOpen) {
-      this.typingPeers.clear();
-      appendNotice(this.messages, 'Connection lost, reconnecting…');
-    }
     if (status === 'open') this.everOpen = true;
+    if ((status === 'reconnecting' || status === 'closed') && this.everOpen && !this.lost) {
+      this.lost = status === 'reconnecting';
+      this.typingPeers.clear();
+      this.notice(status === 'reconnecting' ? 'Connection lost, reconnecting…' : 'Disconnected');
+    }
+  }
+
+  // ---- what the user does ---------------------------------------------------------------------
+
+  private async send(): Promise<void> {
+    const text = this.input.value;
+    const conversation = this.view === undefined ? undefined : this.conversations.find(this.view);
+    this.announcer.stop();
+    try {
+      if (conversation?.peer) {
+        const message = await this.client.request('direct', { to: conversation.peer.id, text });
+        this.add(conversation, message);
+      } else if (this.joined && this.view === channelKey(this.joined)) {
+        await this.client.request('message', { channel: this.joined, text });
+      }
+      this.input.value = '';
+    } catch (error) {
+      toast(describeError(error as ShownError));
+    }
   }
 
   private wireForms(): void {
@@ -138,12 +224,18 @@ export class ChatPage {
     this.input.addEventListener(
       'input',
       () => {
-        if (!this.dmTarget && this.input.value.length > 0) this.announcer.keystroke();
+        if (this.joined && this.view === channelKey(this.joined) && this.input.value.length > 0) this.announcer.keystroke();
       },
       { signal },
     );
-    byId('leave').addEventListener('click', () => void this.leaveActive(), { signal });
-    byId('dm-target').addEventListener('click', () => this.setDmTarget(undefined), { signal });
+    byId('leave').addEventListener(
+      'click',
+      () => {
+        this.wanted = undefined;
+        void this.leaveJoined().then(() => this.open(undefined));
+      },
+      { signal },
+    );
     byId('new-channel').addEventListener(
       'submit',
       (event) => {
@@ -157,31 +249,54 @@ export class ChatPage {
     );
   }
 
-  private setDmTarget(member: Member | undefined): void {
+  // ---- drawing --------------------------------------------------------------------------------
+
+  private open(key: string | undefined): void {
     this.announcer.stop();
-    this.dmTarget = member;
-    const chip = byId('dm-target');
-    chip.hidden = member === undefined;
-    chip.textContent = member ? `to @${member.name}` : '';
-    this.setComposer(this.active !== undefined || member !== undefined);
+    this.view = key;
+    const conversation = key === undefined ? undefined : key.startsWith('#') ? this.conversations.channel(key.slice(1)) : this.conversations.find(key);
+    if (conversation) conversation.unread = 0;
+    renderConversation(this.list, conversation, this.me);
+    this.setComposer();
+    this.drawTyping();
+    this.drawSidebar();
+    this.layout.close();
     this.input.focus();
   }
 
-  private setComposer(enabled: boolean): void {
-    const on = enabled || this.dmTarget !== undefined;
+  private setComposer(): void {
+    const peer = this.view === undefined ? undefined : this.conversations.find(this.view)?.peer;
+    const inChannel = this.joined !== undefined && this.view === channelKey(this.joined);
+    const on = peer !== undefined || inChannel;
     this.input.disabled = !on;
     byId<HTMLButtonElement>('send').disabled = !on;
-    this.input.placeholder = this.dmTarget ? `Message @${this.dmTarget.name}` : this.active ? `Message #${this.active}` : 'Join a channel to write';
-    byId('channel-title').textContent = this.active ? `# ${this.active}` : 'Pick a channel';
-    byId('leave').hidden = this.active === undefined;
+    this.input.placeholder = peer ? `Message @${peer.name}` : inChannel ? `Message #${this.joined}` : 'Join a channel to write';
+    byId('channel-title').textContent = peer ? `@ ${peer.name}` : inChannel ? `# ${this.joined}` : 'Pick a channel';
+    byId('leave').hidden = !inChannel;
   }
 
-  private drawChannels(): void {
-    renderChannels(byId('channels'), this.channels, this.active, (channel) => void this.join(channel));
+  private drawTyping(): void {
+    const shown = this.joined !== undefined && this.view === channelKey(this.joined);
+    byId('typing').textContent = shown ? typingSentence(this.typingNames) : '';
   }
 
-  private drawPresence(members: readonly Member[]): void {
-    renderPresence(byId('presence'), members, this.me, (member) => this.setDmTarget(member));
-    byId('presence-count').textContent = members.length > 0 ? String(members.length) : '';
+  private drawSidebar(): void {
+    const unread = (channel: string): number => this.conversations.find(channelKey(channel))?.unread ?? 0;
+    const active = this.joined !== undefined && this.view === channelKey(this.joined) ? this.joined : undefined;
+    renderChannels(byId('channels'), this.channels, active, unread, (channel) => void this.join(channel));
+    renderDirects(byId('directs'), this.conversations.directs(), this.view, (peer) => this.openDirect(peer));
+    const total = this.conversations.directs().reduce((sum, conversation) => sum + conversation.unread, 0);
+    byId('open-channels').dataset.unread = total > 0 ? String(total) : '';
+  }
+
+  private drawPresence(): void {
+    // Someone we write with may be back under a new id: write to the new one.
+    for (const member of this.members) {
+      if (this.conversations.find(`@${member.name.toLowerCase()}`) !== undefined) this.conversations.direct(member);
+    }
+    renderPresence(byId('presence'), this.members, this.me, (member) => this.openDirect(member));
+    const count = this.members.length > 0 ? String(this.members.length) : '';
+    byId('presence-count').textContent = count;
+    byId('open-people').textContent = count ? `Online ${count}` : 'Online';
   }
 }

@@ -7,6 +7,7 @@ import { CHAT_PATH } from '../chat/chat-types';
 import type { ChatEvents, ChatPushes } from './chat-api';
 import { ChatPage } from './chat-page';
 import { byId } from './dom';
+import { tabKey } from './tab-key';
 import { toast } from './toasts';
 
 // Browsers never show a refused handshake's status, so the server answers the same question over HTTP.
@@ -28,8 +29,12 @@ async function enter(name: string): Promise<void> {
     return;
   }
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${CHAT_PATH}`;
-  const client = connect<ChatEvents, ChatPushes>(url, { query: { name }, reconnect: { maxDelayMs: 5000 } });
+  // The client resumes by itself after a drop (session recovery): same id, channel, missed messages.
+  const client = connect<ChatEvents, ChatPushes>(url, { query: { name, key: tabKey() }, reconnect: { maxDelayMs: 5000 } });
   const page = new ChatPage(client);
+  // Closing the tab ends the session at once (1000), so the name and presence go now, not after the
+  // recovery window (a browser closes a leaving page's socket with 1001, which would be resumable).
+  addEventListener('pagehide', () => void client.close(), { once: true });
   let opened = false;
   client.onStatus((status) => {
     if (status === 'open') opened = true;

@@ -1,6 +1,8 @@
 /**
  * @module sample-app/web/toasts
- * Short-lived notices in the corner: refused actions, connection news.
+ * Short-lived notices at the top of the screen: refused actions, connection news. They stay clear of
+ * the composer (a refused message must be easy to fix and send again), at most three at a time, and
+ * a click dismisses one.
  */
 
 /** A server or client error as the page shows it. */
@@ -10,6 +12,10 @@ export interface ShownError {
   details?: unknown;
 }
 
+/** Most toasts on screen; a new one pushes the oldest out. */
+const MAX_TOASTS = 3;
+const TOAST_MS = 5000;
+
 /** Shows a notice for a few seconds. */
 export function toast(text: string, kind: 'error' | 'info' = 'error'): void {
   const box = document.getElementById('toasts');
@@ -17,8 +23,10 @@ export function toast(text: string, kind: 'error' | 'info' = 'error'): void {
   const item = document.createElement('div');
   item.className = `toast ${kind}`;
   item.textContent = text;
+  item.addEventListener('click', () => item.remove());
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  while (box.childElementCount > MAX_TOASTS) box.firstElementChild?.remove();
+  setTimeout(() => item.remove(), TOAST_MS);
 }
 
 /** The most useful sentence of an error: a validation constraint when there is one. */

@@ -1,21 +1,28 @@
 /** Hand-made RoomService and ClientService stand-ins for unit tests of the chat controller. */
 import type { ClientService, RoomService } from 'ws-controllers';
 
-/** A RoomService that records what is sent to which room. */
+/** One entry of `rooms.history()`. */
+type Logged = { event: string; payload: unknown; offset: string; at: number };
+
+/** A RoomService that records what is sent to which room; `history` is what `rooms.history()` returns. */
 export function fakeRoomService(members: Record<string, string[]> = {}) {
   const sent: Array<{ room: string; event: string; payload: unknown }> = [];
+  const history: Record<string, Logged[]> = {};
   const service = {
     members: jest.fn(async (room: string) => members[room] ?? []),
+    history: jest.fn(async (room: string) => history[room] ?? []),
     to: jest.fn((room: string) => ({
       emit: jest.fn(async (event: string, payload?: unknown) => {
         sent.push({ room, event, payload });
       }),
     })),
   };
-  return { rooms: service as unknown as RoomService, sent, members };
+  return { rooms: service as unknown as RoomService, sent, members, history };
 }
 
-/** A ClientService that knows these connected ids. */
-export function fakeClientService(ids: string[] = []): ClientService {
-  return { ids: jest.fn(async () => ids) } as unknown as ClientService;
+/** A ClientService that knows these connected ids and records broadcasts. */
+export function fakeClientService(ids: string[] = []) {
+  return { ids: jest.fn(async () => ids), broadcast: jest.fn(async () => {}) } as unknown as ClientService & {
+    broadcast: jest.Mock;
+  };
 }
