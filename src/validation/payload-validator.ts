@@ -104,6 +104,8 @@ export interface ConverterPlan {
   fastTransform: boolean;
   /** A valid instance is confirmed without class-validator's error machinery. */
   fastCheck: boolean;
+  /** A failing instance gets class-validator's errors without `validateSync`. */
+  fastErrors: boolean;
   /** Unknown keys are refused before class-transformer runs. */
   unknownKeys: boolean;
 }
@@ -121,7 +123,7 @@ function dtoConverter(dto: new () => object, label: string, options: ValidatorOp
   };
   const isObject = (value: unknown): value is object => value !== null && typeof value === 'object' && !Array.isArray(value);
   const { toInstance, fast } = strategy.compileTransform(dto);
-  const plan: ConverterPlan = { strategy: strategy.name, fastTransform: fast, fastCheck: false, unknownKeys: false };
+  const plan: ConverterPlan = { strategy: strategy.name, fastTransform: fast, fastCheck: false, fastErrors: false, unknownKeys: false };
   const planned = (converter: PayloadConverter): PayloadConverter => {
     plans.set(converter, plan);
     return converter;
@@ -156,16 +158,20 @@ function dtoConverter(dto: new () => object, label: string, options: ValidatorOp
     return planned(converter);
   }
   const passes = strategy.compileCheck(dto, options);
+  const errorsOf = strategy.compileErrors(dto, options);
   plan.fastCheck = passes !== undefined;
+  plan.fastErrors = errorsOf !== undefined;
+  // A payload the check refuses: the fast errors when they can be sure, else class-validator itself.
+  const validated = (instance: object): ValidationError[] => errorsOf?.(instance) ?? validateSync(instance, options);
   return planned((value) => {
     if (!isObject(value)) return notObject();
     if (findUnknown !== undefined) {
       const unknown = findUnknown(value);
-      if (unknown !== undefined) return fail(withUnknownKeys(validateSync(withoutUnknown(value, unknown), options), unknown));
+      if (unknown !== undefined) return fail(withUnknownKeys(validated(withoutUnknown(value, unknown)), unknown));
     }
     const instance = toInstance(value);
     if (passes !== undefined && passes(instance)) return instance;
-    const errors = validateSync(instance, options);
+    const errors = validated(instance);
     return errors.length > 0 ? fail(errors) : instance;
   });
 }

@@ -9,6 +9,7 @@
 import { plainToInstance, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Min, ValidateIf, ValidateNested, validateSync, type ValidatorOptions } from 'class-validator';
 import { compileFastCheck, type FastCheck } from './fast-check';
+import { compileFastErrors, type FastErrors } from './fast-errors';
 import { compileFastTransform } from './fast-transform';
 import { transformerStorage, type TransformerStorage } from './transformer-internals';
 import { compileUnknownKeys, type UnknownKeys } from './unknown-keys';
@@ -23,6 +24,8 @@ export interface ValidatorStrategy {
   compileTransform(dto: new () => object): { toInstance: ToInstance; fast: boolean };
   /** A pass-only check in front of class-validator (`true`: certainly valid), or `undefined`. */
   compileCheck(dto: Function, options: ValidatorOptions): FastCheck | undefined;
+  /** class-validator's errors without `validateSync` (`undefined` from it: run validateSync), or `undefined`. */
+  compileErrors(dto: Function, options: ValidatorOptions): FastErrors | undefined;
   /** Finds keys certain to fail the whitelist before transforming, or `undefined`. */
   compileUnknownKeys(dto: new () => object, options: ValidatorOptions): UnknownKeys | undefined;
 }
@@ -32,6 +35,7 @@ export const PLAIN_STRATEGY: ValidatorStrategy = {
   name: 'plain',
   compileTransform: (dto) => ({ toInstance: (value) => plainToInstance(dto, value), fast: false }),
   compileCheck: () => undefined,
+  compileErrors: () => undefined,
   compileUnknownKeys: () => undefined,
 };
 
@@ -44,6 +48,7 @@ function fastStrategy(storage: TransformerStorage): ValidatorStrategy {
       return { toInstance: (value) => fast(value) ?? plainToInstance(dto, value), fast: true };
     },
     compileCheck: (dto, options) => compileFastCheck(dto, options),
+    compileErrors: (dto, options) => compileFastErrors(dto, options),
     compileUnknownKeys: (dto, options) => compileUnknownKeys(storage, dto, options),
   };
 }

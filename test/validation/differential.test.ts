@@ -67,6 +67,7 @@ test('flat and nested DTOs compile every shortcut; DTOs with @Transform, @Expose
       strategy: 'fast',
       fastTransform: c.shortcuts.transform,
       fastCheck: c.shortcuts.check,
+      fastErrors: c.shortcuts.check,
       unknownKeys: true,
     });
   }

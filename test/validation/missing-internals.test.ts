@@ -24,7 +24,7 @@ test('with the internal gone, the plain strategy is chosen and the reason is tol
 
 test.each(cases.map((c) => [c.name, c] as const))('%s: the plain path still agrees with class-validator', (_n, c) => {
   const convert = compilePayloadConverter(c.dto, '', DEFAULT_VALIDATOR_OPTIONS);
-  expect(converterPlan(convert)).toEqual({ strategy: 'plain', fastTransform: false, fastCheck: false, unknownKeys: false });
+  expect(converterPlan(convert)).toEqual({ strategy: 'plain', fastTransform: false, fastCheck: false, fastErrors: false, unknownKeys: false });
   fc.assert(
     fc.property(payloads(c), (value) => {
       const expected = reference(c.dto, structuredClone(value), DEFAULT_VALIDATOR_OPTIONS);

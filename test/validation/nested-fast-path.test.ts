@@ -54,6 +54,7 @@ test('the strategy in use is the compiled one, and a nested DTO compiles every s
       strategy: 'fast',
       fastTransform: true,
       fastCheck: true,
+      fastErrors: true,
       unknownKeys: true,
     });
   }
@@ -122,6 +123,46 @@ test('a failing nested payload gets class-validator errors, with paths into the 
     { property: 'items.3.text', constraints: { isLength: 'text must be longer than or equal to 1 and shorter than or equal to 80 characters', isString: 'text must be a string' } },
     { property: 'items.7', constraints: { nestedValidation: 'each value in nested property items must be either object or array' } },
   ]);
+});
+
+test('failing nested payloads get their errors without validateSync, the same as class-validator gives', () => {
+  const convert = compilePayloadConverter(ChatDto, '', DEFAULT_VALIDATOR_OPTIONS);
+  const hostile = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.dictionary(fc.constantFrom('text', 'ts', 'x'), fc.oneof(fc.string(), fc.integer())), { maxLength: 2 }));
+  const chat = fc.record({
+    room: fc.oneof(fc.string({ maxLength: 40 }), hostile),
+    author: fc.oneof(fc.record({ id: fc.oneof(fc.string({ maxLength: 20 }), hostile), name: fc.string(), role: fc.constantFrom('user', 'root') }), hostile),
+    items: fc.oneof(fc.array(fc.oneof(fc.record({ text: fc.oneof(fc.string({ maxLength: 90 }), hostile), ts: fc.oneof(fc.integer(), hostile) }), hostile), { maxLength: 14 }), hostile),
+  });
+  let failures = 0;
+  fc.assert(
+    fc.property(chat, (value) => {
+      const expected = reference(ChatDto, clone(value), DEFAULT_VALIDATOR_OPTIONS);
+      const libraries = spyOnLibraries();
+      try {
+        if (expected.ok === true) return;
+        failures++;
+        const error = errorOf(() => convert(clone(value)));
+        expect(libraries.calls()).toBe(0);
+        expect(error.details).toEqual((expected as { details: unknown }).details);
+      } finally {
+        libraries.restore();
+      }
+    }),
+    { numRuns: 300 },
+  );
+  expect(failures).toBeGreaterThan(250);
+});
+
+test('10,000 items over @ArrayMaxSize are refused with the one error, without validateSync', () => {
+  const convert = compilePayloadConverter(ChatDto, '', DEFAULT_VALIDATOR_OPTIONS);
+  const payload = { ...chatPayload(), items: Array.from({ length: 10_000 }, (_, i) => ({ text: `m${i}`, ts: i })) };
+  const libraries = spyOnLibraries();
+  try {
+    expect(errorOf(() => convert(clone(payload))).details).toEqual([{ property: 'items', constraints: { arrayMaxSize: 'items must contain no more than 10 elements' } }]);
+    expect(libraries.calls()).toBe(0);
+  } finally {
+    libraries.restore();
+  }
 });
 
 test('a tree of one class is compiled once and validated at every level', () => {

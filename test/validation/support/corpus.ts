@@ -192,6 +192,19 @@ export class ShapeDto {
   shape!: CircleShape | SquareShape;
 }
 
+// Messages with tokens and functions, a custom constraint's default message, `each` messages, nested.
+export class NoteItem {
+  @Length(2, 4, { message: '$property of $target: "$value" is not $constraint1 to $constraint2 long' }) note!: string;
+  @IsOptional() @IsInt({ message: (args: ValidationArguments) => `${args.property}=${String(args.value)} on ${args.targetName}` }) rank?: number;
+}
+
+export class MessagesDto {
+  @IsDefined() @Validate(MatchesConstraint, ['other']) same!: string;
+  @IsOptional() @IsString() other?: string;
+  @IsOptional() @IsString({ each: true, message: 'bad tag $value in $property' }) @ArrayMaxSize(2) tags?: string[];
+  @IsOptional() @ValidateNested({ each: true, message: 'item of $property: $value' }) @Type(() => NoteItem) notes?: NoteItem[];
+}
+
 /** One DTO of the corpus: whether it is flat (no class-transformer decorator, no nesting), its keys. */
 export interface CorpusCase {
   name: string;
@@ -400,6 +413,26 @@ export const cases: CorpusCase[] = [
     shortcuts: { transform: true, check: true },
     keys: ['inner'],
     good: { inner: item },
+  },
+  {
+    name: 'messages: tokens, functions, custom defaults, each, nested',
+    dto: MessagesDto,
+    flat: false,
+    shortcuts: { transform: true, check: true },
+    keys: ['same', 'other', 'tags', 'notes'],
+    good: {
+      same: fc.constantFrom('a', 'b', '$&', '$1'),
+      other: fc.constantFrom('a', 'b'),
+      tags: fc.array(fc.oneof(fc.constantFrom('x', '$&', "$'"), fc.integer(), fc.boolean()), { maxLength: 3 }),
+      notes: fc.array(
+        fc.oneof(
+          fc.record({ note: fc.oneof(fc.string({ maxLength: 5 }), fc.integer()), rank: fc.oneof(fc.integer(), fc.constantFrom('1', true)) }, { requiredKeys: [] }),
+          fc.constantFrom(1, 'two', null, true),
+        ),
+        { maxLength: 3 },
+      ),
+    },
+    allKeys: true,
   },
   {
     name: '@Type with a discriminator',
