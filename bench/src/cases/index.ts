@@ -7,6 +7,7 @@ import type { CaseSummary } from '../round-stats';
 import type { CaseContext } from './case-context';
 import { renderCrossNode, runCrossNode } from './cross-node';
 import { renderMixedLoad, runMixedLoad } from './mixed-load';
+import { renderNested, runNested } from './nested';
 import { renderStorm, runStorm } from './storm';
 
 export { baselineBuilds, type CaseContext } from './case-context';
@@ -17,8 +18,9 @@ export interface ShapeCase {
   render(results: CaseSummary[], quick: boolean): string[];
 }
 
-/** Reconnect storm, cross-node traffic, latency under mixed load. */
+/** Nested payloads, reconnect storm, cross-node traffic, latency under mixed load. */
 export const SHAPE_CASES: ShapeCase[] = [
+  { run: runNested, render: renderNested },
   { run: runStorm, render: renderStorm },
   { run: runCrossNode, render: renderCrossNode },
   { run: runMixedLoad, render: renderMixedLoad },

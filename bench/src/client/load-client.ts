@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
+import { NESTED_MESSAGE } from '../cases/nested-dto';
 import { LatencyLog, measure, parseArgs, planFrom, report } from './windows';
 
 /** The bench message (about 60 bytes), the same for every server. */
@@ -14,6 +15,8 @@ const PUBLISH = '{"event":"publish","payload":{"text":"hello, world!","n":100012
 
 const args = parseArgs(process.argv.slice(2));
 const url = args['url']!;
+// `--message nested`: the nested case's chat message (about 600 bytes) instead of the echo one.
+const ECHO_MESSAGE = args['message'] === 'nested' ? NESTED_MESSAGE : MESSAGE;
 
 function open(target: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -49,7 +52,7 @@ async function echo(): Promise<void> {
     let tail = 0;
     const send = (): void => {
       sentAt[tail++ % inFlight] = performance.now();
-      ws.send(MESSAGE);
+      ws.send(ECHO_MESSAGE);
     };
     ws.on('message', (data: Buffer) => {
       const reply = JSON.parse(data.toString()) as { event?: string };
