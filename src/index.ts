@@ -43,6 +43,7 @@ export type { PerMessageDeflateOptions } from './transport/deflate';
 export type { OriginPolicy } from './hardening/origin-gate';
 export type { HandlerTimeout } from './hardening/handler-timeout';
 export { UseGuards, UseMiddleware, UseInterceptors, UseFilters, RateLimit, Catch, Inject } from './decorators/pipeline';
+export { Asks, Streams, type AskDeclaration } from './decorators/documentation';
 export { ExecutionContext, scopedContainer, RATE_LIMIT_CLOSE, type PipelineOptions } from './pipeline/index';
 export type {
   CanActivate,

@@ -3,6 +3,7 @@
  * Reads what each controller of a module handles: its path, and per event the payload and reply
  * schemas (from `@Payload()` parameter types and `design:returntype`).
  */
+import { DOC_EXTRAS, type AskDeclaration, type StreamDeclaration } from '../decorators/documentation';
 import { collectModuleGraph } from '../discovery/module-graph';
 import { getParamTypes, getReturnType, readClassMetadata } from '../metadata/reflection';
 import type { ControllerOptions, HandlerMetadata } from '../metadata/types';
@@ -21,6 +22,16 @@ export interface EventDescription {
   payloadRequired: boolean;
   /** Schema of the reply, when the declared return type says what it is. */
   reply?: JsonSchema | undefined;
+  /** Set when the handler streams its reply (`async *`, or `@Streams`): the schema of each item, if known. */
+  stream?: { item?: JsonSchema | undefined } | undefined;
+}
+
+/** One `@Asks` declaration: a server request the clients of the controller answer. */
+export interface AskDescription {
+  event: string;
+  summary?: string | undefined;
+  payload?: JsonSchema | undefined;
+  reply?: JsonSchema | undefined;
 }
 
 /** One controller as the document describes it. */
@@ -29,6 +40,8 @@ export interface ControllerDescription {
   path: string;
   options: ControllerOptions;
   events: EventDescription[];
+  /** Server requests declared with `@Asks`. */
+  asks: AskDescription[];
 }
 
 /** Every controller of a module tree (imports included), with its message handlers. */
@@ -42,7 +55,8 @@ export function describeControllers(module: Class, registry: SchemaRegistry): Co
         events.push(describeEvent(controller.prototype as object, method, handler, registry));
       }
     }
-    return { name: controller.name, path: meta.controller.path, options: meta.controller.options, events };
+    const asks = ((meta.extras[DOC_EXTRAS.asks] ?? []) as AskDeclaration[]).map((ask) => describeAsk(ask, registry));
+    return { name: controller.name, path: meta.controller.path, options: meta.controller.options, events, asks };
   });
 }
 
@@ -69,7 +83,22 @@ function describeEvent(prototype: object, method: string, handler: HandlerMetada
     description.payload = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
     description.payloadRequired = true;
   }
+  const declared = (handler.extras[DOC_EXTRAS.streams] as StreamDeclaration[] | undefined)?.[0];
+  const fn = (prototype as Record<string, unknown>)[method];
+  if (declared !== undefined || Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]') {
+    description.stream = { item: declared?.item === undefined ? undefined : registry.forType(declared.item) };
+    return description; // a generator's declared return type (AsyncGenerator) says nothing of its items
+  }
   const reply = registry.forType(getReturnType(prototype, method));
   if (reply) description.reply = reply;
   return description;
+}
+
+function describeAsk(ask: AskDeclaration, registry: SchemaRegistry): AskDescription {
+  return {
+    event: ask.event,
+    summary: ask.summary,
+    payload: ask.payload === undefined ? undefined : registry.forType(ask.payload),
+    reply: ask.reply === undefined ? undefined : registry.forType(ask.reply),
+  };
 }

@@ -2,11 +2,14 @@
  * @module asyncapi/document
  * `createAsyncApiDocument(module)`: an AsyncAPI 3.0 document of a module, seen from the server.
  * One channel per controller path; one `receive` operation per event (its reply: the handler's
- * result and the error envelope); one `send` operation per channel for errors that answer no request.
+ * result, or its stream's items and end, and the error envelope); one `send` operation per server
+ * request declared with `@Asks` (its reply: the client's answer); one `send` operation per channel for
+ * errors that answer no request.
  */
 import type { JsonSchema } from './constraint-schema';
 import { describeControllers, type ControllerDescription, type EventDescription } from './controller-events';
 import { SchemaRegistry } from './schema-registry';
+import { answerErrorMessage, answerMessage, askMessage, cancelMessage, streamEndMessage, streamItemMessage } from './two-way-messages';
 
 type Class = new (...args: never[]) => unknown;
 
@@ -72,7 +75,13 @@ function channel(controller: ControllerDescription, channelId: string, operation
     const id = uniqueKey(messages, key(event.event));
     messages[id] = requestMessage(event, controller.name);
     const replies = [];
-    if (event.reply) {
+    if (event.stream) {
+      const itemId = uniqueKey(messages, `${id}.item`);
+      messages[itemId] = streamItemMessage(event);
+      const endId = uniqueKey(messages, `${id}.end`);
+      messages[endId] = streamEndMessage(event);
+      replies.push(messageRef(itemId), messageRef(endId));
+    } else if (event.reply) {
       const replyId = uniqueKey(messages, `${id}.reply`);
       messages[replyId] = replyMessage(event);
       replies.push(messageRef(replyId));
@@ -83,6 +92,29 @@ function channel(controller: ControllerDescription, channelId: string, operation
       summary: `Handles '${event.event}'`,
       messages: [messageRef(id)],
       reply: { channel: ref, messages: [...replies, messageRef('error')] },
+    };
+  }
+  if (events.some((event) => event.stream)) {
+    messages.cancel = cancelMessage();
+    operations[uniqueKey(operations, `${channelId}.cancel`)] = {
+      action: 'receive',
+      channel: ref,
+      summary: 'Stops a streamed reply',
+      messages: [messageRef('cancel')],
+    };
+  }
+  if (controller.asks.length > 0) messages['answer-error'] = answerErrorMessage();
+  for (const ask of controller.asks) {
+    const id = uniqueKey(messages, `ask.${key(ask.event)}`);
+    messages[id] = askMessage(ask);
+    const answerId = uniqueKey(messages, `${id}.answer`);
+    messages[answerId] = answerMessage(ask);
+    operations[uniqueKey(operations, `${channelId}.${id}`)] = {
+      action: 'send',
+      channel: ref,
+      summary: ask.summary ?? `Asks the client '${ask.event}' (declared with @Asks)`,
+      messages: [messageRef(id)],
+      reply: { channel: ref, messages: [messageRef(answerId), messageRef('answer-error')] },
     };
   }
   messages.error = ERROR_REF;

@@ -136,4 +136,62 @@ describeRedis('rooms.to(...).request across Redis nodes', () => {
       expect(local.adapter.pendingRequests).toBe(0);
     }, 30_000);
   });
+  describe('ask packets from the wire', () => {
+    let node: RedisTwoWayNode;
+    let keyPrefix = '';
+    let raw: ReturnType<typeof createClient>;
+    let listener: ReturnType<typeof createClient>;
+    const replies: Array<{ r: string; f: string; v: unknown; w?: number }> = [];
+    const clients: Client[] = [];
+    let votes = 0;
+
+    beforeEach(async () => {
+      votes = 0;
+      keyPrefix = `room-ask-${++run}`;
+      node = await startNode({ url: redis.url, keyPrefix, requestTimeoutMs: 2_000 });
+      raw = createClient({ url: redis.url });
+      listener = createClient({ url: redis.url });
+      raw.on('error', () => undefined);
+      listener.on('error', () => undefined);
+      await Promise.all([raw.connect(), listener.connect()]);
+      // A made-up asking node: its reply channel is where the node's reports go.
+      await listener.subscribe(`${keyPrefix}#reply:fake-node`, (message) => replies.push(JSON.parse(message) as (typeof replies)[number]));
+      const client = connectClient(`ws://127.0.0.1:${node.app.port}/two-way`, { reconnect: false });
+      clients.push(client);
+      await client.request('join', 'voters');
+      client.handle('vote', () => {
+        votes++;
+        return 'yes';
+      });
+    });
+
+    afterEach(async () => {
+      replies.length = 0;
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await Promise.all([raw.close(), listener.close()]);
+      await node.app.close();
+    });
+
+    const ask = (packet: object): Promise<unknown> => raw.publish(`${keyPrefix}#request`, JSON.stringify({ t: 'ask', f: 'fake-node', ...packet }));
+
+    test('an ask in another protocol version is answered with nothing, so its asker stops waiting; no member is asked', async () => {
+      await ask({ r: 'v2', w: 2, q: { rooms: ['voters'], except: [], event: 'vote', timeoutMs: 1_000 } });
+      await until(() => replies.some((r) => r.r === 'v2'), 5_000, 'the reply');
+      expect(replies.find((r) => r.r === 'v2')).toEqual({ r: 'v2', f: node.adapter.nodeId, v: null, w: 1 });
+      expect(votes).toBe(0);
+    });
+
+    test('a malformed ask asks nobody and says so at once; a valid one reports ids, answers and done in order', async () => {
+      await ask({ r: 'bad', w: 1, q: { rooms: 'voters', except: [], event: 'vote', timeoutMs: -1 } });
+      await until(() => replies.some((r) => r.r === 'bad'), 5_000, 'the reply');
+      expect(replies.find((r) => r.r === 'bad')?.v).toEqual({ i: [], d: 1 });
+      await ask({ r: 'good', w: 1, q: { rooms: ['voters'], except: [], event: 'vote', payload: null, timeoutMs: 1_000 } });
+      await until(() => replies.some((r) => r.r === 'good' && (r.v as { d?: number }).d === 1), 5_000, 'done');
+      const reports = replies.filter((r) => r.r === 'good').map((r) => r.v as { i?: string[]; a?: Array<{ clientId: string; payload: unknown }>; d?: number });
+      expect(reports[0]?.i).toHaveLength(1);
+      const answers = reports.flatMap((r) => r.a ?? []);
+      expect(answers).toEqual([{ clientId: reports[0]!.i![0], payload: 'yes' }]);
+      expect(votes).toBe(1);
+    });
+  });
 });
