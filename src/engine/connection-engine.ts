@@ -150,6 +150,8 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     connection.abandon();
     this.hub.unregister(connection);
     this.recovery?.abandoned(connection);
+    // What @OnConnect set up for a new client (presence...) ends with it; a refused resume's session lives on.
+    if (!connection.resumed) this.hub.sessionEnded(connection.id, connection.path);
     for (const observer of this.observers) observer.abandoned?.(connection);
   }
 
