@@ -111,6 +111,13 @@ export class SessionRecovery {
     const { frames, last } = replayFrames(claimed.record, read);
     for (const [stream, id] of last) session.replayed.set(stream, id);
     session.prelude = [this.sessionFrame(connection, true), ...frames];
+    for (const listener of this.hub.resumed) {
+      try {
+        listener(connection);
+      } catch (err) {
+        this.logger.error({ err, clientId: connection.id }, 'resume listener failed');
+      }
+    }
   }
 
   private startNumbering(connection: Connection, after: string): void {

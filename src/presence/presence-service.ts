@@ -49,6 +49,20 @@ export class PresenceService {
       ? await this.adapter.presence(options)
       : new MemoryPresenceBackend({}, this.hub.nodeId, options); // an adapter without presence: this node alone
     this.hub.ended.add((clientId) => this.sessionEnded(clientId));
+    this.hub.resumed.add((client) => void this.resync(client));
+  }
+
+  // A resume replays pushes, not presence diffs: the client gets the state of each of its rooms that has
+  // presence entries (after the replay: sent before the socket opens, the frames queue behind it).
+  private async resync(client: WsClient): Promise<void> {
+    for (const room of [...client.rooms]) {
+      try {
+        const members = await this.backendOf().list(room);
+        if (members.length > 0) client.send(encodeMessage(PresenceEvents.STATE, { room, members }));
+      } catch (err) {
+        this.hub.logger.warn({ err, room }, 'presence: the state for a resumed client could not be read');
+      }
+    }
   }
 
   /**

@@ -36,6 +36,8 @@ export class Hub implements ConnectionHub, AdapterHost {
    * its window expires without a resume or it closed for good (1000, a kick, 4000-4999). Presence uses it.
    */
   readonly ended = new Set<(clientId: string, path: string) => void>();
+  /** Told when a connection resumed a session (rooms back, replay queued): presence re-sends its state. */
+  readonly resumed = new Set<(connection: Connection) => void>();
   /** The recovery store, with `recovery` on: pushes are logged (and delivered) through it. */
   store: RecoveryStore | undefined = undefined;
 

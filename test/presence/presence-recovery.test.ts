@@ -37,6 +37,9 @@ test('with recovery, a client that drops and resumes keeps its presence: no leav
   const resumed = await open(resumeUrl(app.port, '/presence', token, offsetsOf(socket.received)));
   sockets.push(resumed.socket);
   expect(resumed.session).toMatchObject({ id, resumed: true });
+  // The resumed client is told the room's state again (diffs are not replayed).
+  const state = await resumed.socket.next('presence-state');
+  expect(state.payload).toMatchObject({ room: 'r', members: [{ clientId: id, meta: { v: 1 } }] });
   expect(idsOf(await presence().list('r'))).toEqual([id]);
   // A change after the resume is the next thing members hear: nothing came between.
   const before = diffsOf(member, 'r').length;
