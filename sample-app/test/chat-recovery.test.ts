@@ -5,7 +5,7 @@
  */
 import { drop, offsetsOf, open, resumeUrl } from '../../test/recovery/support';
 import { connect, urlOf, type TestSocket } from '../../test/support/ws-test-client';
-import type { ChatMessage, JoinReply, Welcome } from '../src/chat/chat-types';
+import type { ChatMessage, Welcome } from '../src/chat/chat-types';
 import { startChatServer, type ChatServer } from '../src/server';
 
 let chat: ChatServer;
@@ -48,6 +48,26 @@ test('a dropped client resumes as itself, still in its channel, with the message
   await bo.socket.waitFor((m) => m.event === 'message' && (m.payload as ChatMessage).text === 'back', 5000, 'back');
 });
 
+test('a resumed client keeps its presence: the others see neither a leave nor a join, and it gets the list afresh', async () => {
+  const ana = await enter('ana');
+  const bo = await enter('bo', 'b'.repeat(32));
+  await bo.socket.waitFor((m) => m.event === 'presence-diff', 3000, 'the diff of the joins'); // batched: bo's own join with it
+  const seen = bo.socket.received.length;
+  await drop(ana.socket);
+  const again = await open(resumeUrl(chat.port, '/chat', ana.session.token, offsetsOf(ana.socket.received), `name=ana&key=${KEY}&`));
+  sockets.push(again.socket);
+  const state = await again.socket.next('presence-state');
+  expect(state.payload).toMatchObject({ room: 'general', members: expect.arrayContaining([expect.objectContaining({ clientId: bo.session.id })]) });
+  // A later change (bo starts typing) comes as a diff: nothing about ana came before it.
+  bo.socket.send({ event: 'user-typing', payload: { channel: 'general', typing: true } });
+  const typing = (m: { event?: string; payload?: unknown }) =>
+    m.event === 'presence-diff' && JSON.stringify(m.payload).includes('"typing":true');
+  await bo.socket.waitFor(typing, 3000, 'the typing diff');
+  const diffs = bo.socket.received.slice(seen).filter((m) => m.event === 'presence-diff');
+  expect(JSON.stringify(diffs)).not.toContain(ana.session.id);
+  await again.socket.waitFor(typing, 3000, 'the typing diff on the resumed socket');
+});
+
 test('a dropped client keeps its nickname for the window; only its own tab takes it back, as a new session', async () => {
   const ana = await enter('ana');
   await drop(ana.socket);
@@ -58,8 +78,10 @@ test('a dropped client keeps its nickname for the window; only its own tab takes
   sockets.push(reloaded.socket);
   expect(reloaded.session.resumed).toBe(false);
   expect(reloaded.session.id).not.toBe(ana.session.id);
-  const reply = (await reloaded.socket.request('join', { channel: 'general' })).payload as JoinReply;
-  expect(reply.members).toEqual([{ id: reloaded.session.id, name: 'ana' }]);
+  await reloaded.socket.request('join', { channel: 'general' });
+  // Presence shows both entries of "ana" until the dropped session's window ends; the page shows the newest.
+  const state = await reloaded.socket.waitFor((m) => m.event === 'presence-state', 3000, 'presence-state');
+  expect((state.payload as { members: Array<{ clientId: string }> }).members.map((m) => m.clientId)).toContain(reloaded.session.id);
 });
 
 test('a client that closes for good (1000) frees its nickname at once', async () => {

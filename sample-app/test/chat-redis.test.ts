@@ -5,9 +5,10 @@
  */
 import { describeRedis, RedisServer } from '../../test/redis/support/redis-server';
 import { connect, urlOf, type Received, type TestSocket } from '../../test/support/ws-test-client';
-import { MAX_CHANNELS, type ChatMessage, type PresenceUpdate, type Welcome } from '../src/chat/chat-types';
+import { MAX_CHANNELS, type ChatMessage, type Welcome } from '../src/chat/chat-types';
 import { startChatServer, type ChatServer } from '../src/server';
 import { createChatStores, type ChatStores } from '../src/storage/chat-stores';
+import { presenceNames } from './support/presence-names';
 
 describeRedis('sample chat on Redis', () => {
   const redis = new RedisServer();
@@ -40,7 +41,7 @@ describeRedis('sample chat on Redis', () => {
 
   async function presenceBecomes(socket: TestSocket, names: string[]): Promise<void> {
     const matches = (m: Received): boolean =>
-      m.event === 'presence' && (m.payload as PresenceUpdate).members.map((member) => member.name).join() === names.join();
+      presenceNames(socket.received.includes(m) ? socket.received : [...socket.received, m], 'general').join() === names.join();
     await socket.waitFor(matches, 5000, `presence ${names.join()}`);
   }
 
@@ -91,7 +92,7 @@ describeRedis('sample chat on Redis', () => {
     expect(reply.event).toBe('direct');
     expect((await bo.next('direct')).payload).toMatchObject({ from: { name: 'ana' }, text: 'psst' });
 
-    await bo.close();
+    await bo.close(1000); // for good: another close would be resumable and keep bo present for the window
     await presenceBecomes(ana, ['ana']);
   });
 

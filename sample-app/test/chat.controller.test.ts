@@ -5,15 +5,16 @@ import { ChatController } from '../src/chat/chat.controller';
 import { RECOVERY_WINDOW_MS, type ChatMessage } from '../src/chat/chat-types';
 import { InMemoryChannelDirectory } from '../src/storage/channel-directory';
 import { InMemoryNameRegistry } from '../src/storage/name-registry';
-import { fakeClientService, fakeRoomService } from './support/fake-services';
+import { fakeClientService, fakePresenceService, fakeRoomService } from './support/fake-services';
 
 function setup(members: Record<string, string[]> = {}) {
   const channels = new InMemoryChannelDirectory();
   const names = new InMemoryNameRegistry();
   const { rooms, sent, history } = fakeRoomService(members);
   const clients = fakeClientService();
-  const controller = new ChatController(channels, names, rooms, clients);
-  return { controller, channels, names, sent, history, clients };
+  const presence = fakePresenceService();
+  const controller = new ChatController(channels, names, rooms, clients, presence);
+  return { controller, channels, names, sent, history, rooms, clients, presence };
 }
 
 async function connected(controller: ChatController, id: string, name: string): Promise<MockWsClient> {
@@ -71,20 +72,21 @@ test('an accepted client is welcomed with its id, nickname and the channel list'
   expect(client.emit).toHaveBeenCalledWith('welcome', { you: { id: 'c1', name: 'alice' }, channels: ['general', 'random', 'help'] });
 });
 
-test('joining a channel replies with its history and members and announces the new presence', async () => {
-  const { controller, history, sent } = setup({ general: ['c1'] });
+test('joining a channel replies with its message history and tracks the client in its presence', async () => {
+  const { controller, history, rooms, presence } = setup();
   const old: ChatMessage = { id: 'm0', channel: 'general', from: { id: 'x', name: 'xavier' }, text: 'earlier', at: 1 };
   history.general = [
     { event: 'message', payload: old, offset: '1-0', at: 1 },
-    { event: 'presence', payload: { channel: 'general', members: [] }, offset: '1-1', at: 1 },
+    { event: 'other', payload: {}, offset: '1-1', at: 1 },
   ];
   const client = await connected(controller, 'c1', 'alice');
 
   const reply = await controller.join(client, { channel: 'general' });
 
   expect(client.join).toHaveBeenCalledWith('general');
-  expect(reply).toEqual({ channel: 'general', history: [old], members: [{ id: 'c1', name: 'alice' }] });
-  expect(sent).toContainEqual({ room: 'general', event: 'presence', payload: { channel: 'general', members: [{ id: 'c1', name: 'alice' }] } });
+  expect(reply).toEqual({ channel: 'general', history: [old] });
+  expect(rooms.history).toHaveBeenCalledWith('general', { limit: 50 });
+  expect(presence.track).toHaveBeenCalledWith(client, 'general', { name: 'alice', typing: false });
 });
 
 test('a message to a joined channel is sent to the whole channel (its room log is the history)', async () => {
@@ -114,14 +116,16 @@ test('a message to a channel the client has not joined is refused with NOT_IN_CH
   await expect(controller.message(client, { channel: 'random', text: 'hi' })).rejects.toMatchObject({ code: 'NOT_IN_CHANNEL' });
 });
 
-test('typing is announced with user-typing to the other members of the channel', async () => {
-  const { controller } = setup();
+test('typing updates the presence meta of the client in the channel (never a logged room push)', async () => {
+  const { controller, presence, sent } = setup();
   const client = await connected(controller, 'c1', 'alice');
   await controller.join(client, { channel: 'general' });
 
   await controller.typing(client, { channel: 'general', typing: true });
 
-  expect(client.toRoom).toHaveBeenCalledWith('general', 'user-typing', { channel: 'general', user: { id: 'c1', name: 'alice' }, typing: true });
+  expect(presence.update).toHaveBeenCalledWith(client, 'general', { name: 'alice', typing: true });
+  expect(client.toRoom).not.toHaveBeenCalled();
+  expect(sent).toEqual([]);
 });
 
 test('a direct message goes to the recipient by id and comes back as the reply', async () => {
@@ -142,30 +146,33 @@ test('a direct message to an unknown id is refused with USER_NOT_FOUND', async (
   expect(alice.to).not.toHaveBeenCalled();
 });
 
-test('leaving a channel tells its remaining members', async () => {
-  const { controller, sent } = setup({ general: ['c2'] });
+test('leaving a channel untracks the client there and leaves the room', async () => {
+  const { controller, presence } = setup();
   const alice = await connected(controller, 'c1', 'alice');
-  await connected(controller, 'c2', 'bob');
   await controller.join(alice, { channel: 'general' });
-  sent.length = 0;
 
   await controller.leave(alice, { channel: 'general' });
 
+  expect(presence.untrack).toHaveBeenCalledWith(alice, 'general');
   expect(alice.leave).toHaveBeenCalledWith('general');
-  expect(sent).toEqual([{ room: 'general', event: 'presence', payload: { channel: 'general', members: [{ id: 'c2', name: 'bob' }] } }]);
+  expect(alice.data).toMatchObject({ channels: [] });
 });
 
-test('a disconnect frees the nickname and updates the presence of every channel the client was in', async () => {
-  const { controller, names, sent } = setup();
+test('a session that ends frees the nickname (its presence entries end with it)', async () => {
+  const { controller, names } = setup();
   const alice = await connected(controller, 'c1', 'alice');
   await controller.join(alice, { channel: 'general' });
-  await controller.join(alice, { channel: 'help' });
-  sent.length = 0;
 
   await controller.disconnect(alice);
 
   expect(await names.holderOf('alice')).toBeUndefined();
-  expect(sent.map((s) => s.room).sort()).toEqual(['general', 'help']);
+});
+
+test('a resumed session gets the presence lists of its channels afresh (diffs are not replayed)', async () => {
+  const { controller, presence } = setup();
+  const client = createMockClient({ id: 'c1', path: '/chat', resumed: true, data: { name: 'alice', channels: ['general', 'help'] } });
+  await controller.connect(client, 'alice');
+  expect(presence.sync.mock.calls).toEqual([[client, 'general'], [client, 'help']]);
 });
 
 test('a nickname held by a client that vanished longer ago than the recovery window goes to the newcomer', async () => {

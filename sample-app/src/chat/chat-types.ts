@@ -53,28 +53,21 @@ export interface Welcome {
   channels: readonly string[];
 }
 
-/** Reply to `join`: the channel's recent history and who is in it. */
+/** Reply to `join`: the channel's recent history (who is in it comes as `presence-state`). */
 export interface JoinReply {
   channel: string;
   history: ChatMessage[];
-  members: Member[];
+}
+
+/** What `PresenceService` keeps about each member of a channel (its `meta`). */
+export interface MemberMeta {
+  name: string;
+  /** Writing right now (`user-typing` updates it). */
+  typing: boolean;
 }
 
 /** Pushed to everyone when someone creates a channel (`channel-created`). */
 export interface ChannelCreated {
   channel: string;
   by: Member;
-}
-
-/** Pushed to a channel whenever its member list changes (`presence`). */
-export interface PresenceUpdate {
-  channel: string;
-  members: Member[];
-}
-
-/** Pushed to the other members of a channel while someone types (`user-typing`). */
-export interface TypingUpdate {
-  channel: string;
-  user: Member;
-  typing: boolean;
 }

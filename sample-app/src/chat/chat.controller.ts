@@ -1,6 +1,7 @@
 /**
  * @module sample-app/chat/chat.controller
  * The chat: nicknames at connect, channels with history and presence, typing, direct messages.
+ * History is the room logs (`rooms.history`); who is online, and who types, is `PresenceService`.
  * Session recovery is on (see server.ts): a page that drops comes back as the same client, in the
  * same channel, with what it missed, so the handlers below only run the normal path once.
  */
@@ -12,6 +13,7 @@ import {
   OnDisconnect,
   OnMessage,
   Payload,
+  PresenceService,
   Query,
   RoomService,
   WebSocketController,
@@ -31,6 +33,7 @@ import {
   type DirectMessage,
   type JoinReply,
   type Member,
+  type MemberMeta,
   type Welcome,
 } from './chat-types';
 import { nicknameProblem } from './nickname';
@@ -64,6 +67,7 @@ export class ChatController {
     private readonly names: NameRegistry,
     private readonly rooms: RoomService,
     private readonly clients: ClientService,
+    private readonly presence: PresenceService,
   ) {}
 
   /**
@@ -82,13 +86,15 @@ export class ChatController {
     if (!(await this.claimName(name, client.id, tabKeyDigest(key)))) {
       throw new WsException('NAME_TAKEN', `The nickname "${name}" is taken`, { status: 409 });
     }
-    // A resumed session has its client.data back (and its rooms once this hook accepted it).
+    // A resumed session has its client.data back, its rooms once this hook accepted it, and its
+    // presence entries (no leave/join for the others). Diffs are not replayed: send the lists afresh.
     if (!client.resumed) Object.assign(client.data, { name, channels: [] } satisfies ChatData);
+    else await Promise.all(chatData(client).channels.map((channel) => this.presence.sync(client, channel)));
     const welcome: Welcome = { you: memberOf(client), channels: await this.channels.list() };
     client.emit('welcome', welcome);
   }
 
-  /** Joins a channel (creating it, announced to everyone, when new); replies with its last messages and members. */
+  /** Joins a channel (creating it, announced to everyone, when new); replies with its last messages; its members come as `presence-state`. */
   @OnMessage('join')
   async join(@ConnectedClient() client: WsClient, @Payload() { channel }: ChannelDto): Promise<JoinReply> {
     const added = await this.channels.add(channel);
@@ -100,17 +106,17 @@ export class ChatController {
       const created: ChannelCreated = { channel, by: memberOf(client) };
       await this.clients.broadcast('channel-created', created, { path: CHAT_PATH });
     }
-    const [history, members] = await Promise.all([this.recent(channel), this.announcePresence(channel)]);
-    return { channel, history, members };
+    await this.presence.track(client, channel, { name: data.name, typing: false } satisfies MemberMeta);
+    return { channel, history: await this.recent(channel) };
   }
 
-  /** Leaves a channel and tells its remaining members. */
+  /** Leaves a channel; its members see a presence leave. */
   @OnMessage('leave')
   async leave(@ConnectedClient() client: WsClient, @Payload() { channel }: ChannelDto): Promise<{ channel: string }> {
+    await this.presence.untrack(client, channel);
     await client.leave(channel);
     const data = chatData(client);
     data.channels = data.channels.filter((joined) => joined !== channel);
-    await this.announcePresence(channel);
     return { channel };
   }
 
@@ -124,11 +130,14 @@ export class ChatController {
     return message;
   }
 
-  /** Tells the channel's other members that this client started or stopped typing. */
+  /**
+   * Typing is presence meta (as Phoenix apps do): members see it in the batched `presence-diff`, and it
+   * never enters the room's log, so it neither fills the history nor is replayed after a drop.
+   */
   @OnMessage('user-typing')
   async typing(@ConnectedClient() client: WsClient, @Payload() dto: TypingDto): Promise<void> {
     this.assertMember(client, dto.channel);
-    await client.toRoom(dto.channel, 'user-typing', { channel: dto.channel, user: memberOf(client), typing: dto.typing });
+    await this.presence.update(client, dto.channel, { name: chatData(client).name, typing: dto.typing } satisfies MemberMeta);
   }
 
   /** Sends a private message to one client by id (on any node; held for a dropped one that may resume). */
@@ -143,30 +152,21 @@ export class ChatController {
     return message;
   }
 
-  /** The session ended (a close for good, or a drop not resumed in time): frees the nickname, updates presence. */
+  /**
+   * The session ended (a close for good, or a drop not resumed in time): frees the nickname. Its
+   * presence entries end with the session by themselves (the others see the leaves).
+   */
   @OnDisconnect()
   async disconnect(@ConnectedClient() client: WsClient): Promise<void> {
-    const data = chatData(client);
     await this.names.release(client.id);
-    await Promise.all((data.channels ?? []).map((channel) => this.announcePresence(channel)));
   }
 
   /** The channel's last messages, oldest first, from the room's log (cluster-wide, kept across restarts with Redis). */
   private async recent(channel: string): Promise<ChatMessage[]> {
-    const entries = await this.rooms.history(channel);
-    return entries
-      .filter((entry) => entry.event === 'message')
-      .slice(-HISTORY_SIZE)
-      .map((entry) => entry.payload as ChatMessage);
-  }
-
-  /** Sends the channel's member list to its members; returns it. */
-  private async announcePresence(channel: string): Promise<Member[]> {
-    const ids = await this.rooms.members(channel);
-    const names = await this.names.namesOf(ids);
-    const members = [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
-    await this.rooms.to(channel).emit('presence', { channel, members });
-    return members;
+    // Only messages go to a channel's room (presence and typing are PresenceService's): the last
+    // HISTORY_SIZE pushes are the last messages. The filter keeps it true if another push is added.
+    const entries = await this.rooms.history(channel, { limit: HISTORY_SIZE });
+    return entries.filter((entry) => entry.event === 'message').map((entry) => entry.payload as ChatMessage);
   }
 
   private assertMember(client: WsClient, channel: string): void {

@@ -5,8 +5,8 @@
  * page by itself (same id, same channel, the messages missed replayed); the page joins its channel
  * again only when it got a fresh session.
  */
-import type { Client, ClientStatus } from 'ws-controllers/client';
-import type { ChatMessage, DirectMessage, Member, Welcome } from '../chat/chat-types';
+import type { Client, ClientStatus, PresenceChange, PresenceMember } from 'ws-controllers/client';
+import type { ChatMessage, DirectMessage, Member, MemberMeta, Welcome } from '../chat/chat-types';
 import type { ChatEvents, ChatPushes } from './chat-api';
 import { Conversations, type Conversation } from './conversations';
 import { appendEntry, byId, renderChannels, renderConversation, renderDirects, renderPresence } from './dom';
@@ -16,6 +16,20 @@ import { describeError, toast, type ShownError } from './toasts';
 import { TypingAnnouncer, TypingPeers, typingSentence } from './typing';
 
 const channelKey = (channel: string): string => `#${channel}`;
+
+/**
+ * Presence entries as people: one per nickname (a page that came back as a new session while its
+ * dropped one waits out the recovery window shows once, as its newest), sorted by name.
+ */
+function people(entries: ReadonlyArray<PresenceMember<MemberMeta>>): Member[] {
+  const newest = new Map<string, PresenceMember<MemberMeta>>();
+  for (const entry of entries) {
+    const key = entry.meta.name.toLowerCase();
+    const seen = newest.get(key);
+    if (seen === undefined || seen.since < entry.since) newest.set(key, entry);
+  }
+  return [...newest.values()].map((entry) => ({ id: entry.clientId, name: entry.meta.name })).sort((a, b) => a.name.localeCompare(b.name));
+}
 
 /** The page, bound to one connected client. */
 export class ChatPage {
@@ -28,6 +42,7 @@ export class ChatPage {
   /** The conversation on screen (`#channel` or `@name`). */
   private view: string | undefined;
   private members: Member[] = [];
+  private stopPresence: (() => void) | undefined;
   private typingNames: string[] = [];
   private firstWelcome = true;
   private everOpen = false;
@@ -56,14 +71,6 @@ export class ChatPage {
     client.on('message', (message) => this.received(this.conversations.channel(message.channel), message));
     client.on('direct', (message) => this.received(this.directWith(message), message));
     client.on('channel-created', ({ channel }) => this.addChannel(channel));
-    client.on('presence', (update) => {
-      if (update.channel !== this.joined) return;
-      this.members = update.members;
-      this.drawPresence();
-    });
-    client.on('user-typing', (update) => {
-      if (update.channel === this.joined) this.typingPeers.update(update.user, update.typing);
-    });
     client.on('error', (error) => toast(describeError(error)));
     client.onStatus((status) => this.statusChanged(status));
     this.wireForms();
@@ -87,8 +94,7 @@ export class ChatPage {
       this.addChannel(reply.channel);
       const conversation = this.conversations.channel(reply.channel);
       reply.history.forEach((message: ChatMessage) => conversation.add(message));
-      this.members = reply.members;
-      this.drawPresence();
+      this.watchPresence(reply.channel);
       if (show || this.view === conversation.key) this.open(conversation.key);
       else this.drawSidebar();
     } catch (error) {
@@ -104,8 +110,7 @@ export class ChatPage {
     this.announcer.stop();
     this.joined = undefined;
     this.typingPeers.clear();
-    this.members = [];
-    this.drawPresence();
+    this.watchPresence(undefined);
     this.setComposer();
     this.drawSidebar();
     try {
@@ -121,6 +126,34 @@ export class ChatPage {
   }
 
   // ---- what the server says -------------------------------------------------------------------
+
+  /** Follows the members of a channel (the client SDK's view of `presence-state` and `presence-diff`). */
+  private watchPresence(channel: string | undefined): void {
+    this.stopPresence?.();
+    this.stopPresence = undefined;
+    this.members = [];
+    if (channel !== undefined) {
+      const view = this.client.presence<MemberMeta>(channel);
+      this.members = people(view.members);
+      this.stopPresence = view.onChange((change) => {
+        this.members = people(change.members);
+        this.drawPresence();
+        this.typingChanged(change);
+      });
+    }
+    this.drawPresence();
+  }
+
+  // Typing is presence meta: an update is a leave of the old entry and a join of the new one.
+  private typingChanged(change: PresenceChange<MemberMeta>): void {
+    const joined = new Set(change.joins.map((entry) => entry.clientId));
+    for (const leave of change.leaves) {
+      if (!joined.has(leave.clientId)) this.typingPeers.update({ id: leave.clientId, name: leave.meta.name }, false);
+    }
+    for (const join of change.joins) {
+      if (join.clientId !== this.me?.id) this.typingPeers.update({ id: join.clientId, name: join.meta.name }, join.meta.typing);
+    }
+  }
 
   private sessionStarted(resumed: boolean): void {
     if (!this.lost) return;

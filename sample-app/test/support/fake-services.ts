@@ -1,5 +1,5 @@
 /** Hand-made RoomService and ClientService stand-ins for unit tests of the chat controller. */
-import type { ClientService, RoomService } from 'ws-controllers';
+import type { ClientService, PresenceService, RoomService } from 'ws-controllers';
 
 /** One entry of `rooms.history()`. */
 type Logged = { event: string; payload: unknown; offset: string; at: number };
@@ -25,4 +25,15 @@ export function fakeClientService(ids: string[] = []) {
   return { ids: jest.fn(async () => ids), broadcast: jest.fn(async () => {}) } as unknown as ClientService & {
     broadcast: jest.Mock;
   };
+}
+
+/** A PresenceService that records tracks, updates and untracks (by client id). */
+export function fakePresenceService() {
+  const service = {
+    track: jest.fn(async () => {}),
+    update: jest.fn(async () => true),
+    untrack: jest.fn(async () => true),
+    sync: jest.fn(async () => {}),
+  };
+  return service as unknown as PresenceService & { [K in keyof typeof service]: jest.Mock };
 }
