@@ -74,6 +74,22 @@ describeRedis('session recovery when a node dies (Redis, child process nodes)', 
   const purged = async (node: ChildNode): Promise<boolean> =>
     (await redisCommand(redis.url, ['ZSCORE', `${prefix}:nodes`, node.nodeId]))[0] === null;
 
+  // The node records a join in Redis behind the join's reply: a kill right after the reply can lose it.
+  const joinRecorded = (id: string, ...rooms: string[]): Promise<void> =>
+    eventually(
+      async () => {
+        const fields = rooms.map((room) => `r:${room}`);
+        const [values] = await redisCommand<Array<string | null>>(redis.url, [
+          'HMGET',
+          `${prefix}:{s:${id}}:session`,
+          ...fields,
+        ]);
+        return (values ?? []).every((v) => v !== null);
+      },
+      5000,
+      'join recorded',
+    );
+
   const pushes = (socket: TestSocket, from = 0): Push[] =>
     (socket.received.slice(from) as Push[]).filter((m) => m.offset !== undefined);
 
@@ -93,6 +109,7 @@ describeRedis('session recovery when a node dies (Redis, child process nodes)', 
     await b.get(ClientService).broadcast('news', 'news before');
     await ann.socket.waitFor((m) => m.payload === 'news before');
     const seen = [...ann.socket.received];
+    await joinRecorded(ann.session.id, 'general', 'random');
 
     await kill(child, ann.socket);
     const missed: string[] = [];
@@ -145,6 +162,7 @@ describeRedis('session recovery when a node dies (Redis, child process nodes)', 
     await ann.socket.request('join', 'r');
     await bob.socket.request('join', 'r');
     const seen = [...ann.socket.received];
+    await joinRecorded(ann.session.id, 'r');
     await kill(child, ann.socket);
     await bob.socket.request('say', { room: 'r', text: 'one' });
     const again = await open(resumeUrl(b.port, '/chat', ann.session.token, offsetsOf(seen)));
