@@ -217,6 +217,8 @@ browserTest('on a 375 px phone the Online panel and direct messages are a tap aw
   await message(max, 'hi from my phone').waitFor();
   await say(max, 'hello phone');
   await message(lea, 'hello phone').waitFor();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await lea.screenshot({ path: join(ARTIFACTS, 'sample-chat-phone.png') });
   const send = await box(lea.locator('#send'));
   expect(send.x + send.width).toBeLessThanOrEqual(PHONE.width);
   await lea.locator('#open-channels').click();

@@ -29,11 +29,14 @@ async function enter(name: string, key = KEY) {
   return opened;
 }
 
-test('a dropped client resumes as itself, still in its channel, with the messages it missed in order', async () => {
+test('a dropped client resumes as itself, still in its channel, with the messages and direct messages it missed in order', async () => {
   const ana = await enter('ana');
   const bo = await enter('bo', 'b'.repeat(32));
   await drop(ana.socket);
-  for (const text of ['one', 'two', 'three']) await bo.socket.request('message', { channel: 'general', text });
+  for (const text of ['one', 'two']) await bo.socket.request('message', { channel: 'general', text });
+  // A direct message to a dropped session within its window is held for it (the reply says it was sent).
+  expect((await bo.socket.request('direct', { to: ana.session.id, text: 'psst' })).payload).toMatchObject({ text: 'psst' });
+  await bo.socket.request('message', { channel: 'general', text: 'three' });
 
   const again = await open(resumeUrl(chat.port, '/chat', ana.session.token, offsetsOf(ana.socket.received), `name=ana&key=${KEY}&`));
   sockets.push(again.socket);
@@ -42,7 +45,8 @@ test('a dropped client resumes as itself, still in its channel, with the message
   expect(welcome.you).toEqual({ id: ana.session.id, name: 'ana' });
   // The replay came before the welcome (the connect hook's push is queued behind it).
   const before = again.socket.received.slice(0, again.socket.received.findIndex((m) => m.event === 'welcome'));
-  expect(before.filter((m) => m.event === 'message').map((m) => (m.payload as ChatMessage).text)).toEqual(['one', 'two', 'three']);
+  const missed = before.filter((m) => m.event === 'message' || m.event === 'direct');
+  expect(missed.map((m) => `${m.event}:${(m.payload as ChatMessage).text}`)).toEqual(['message:one', 'message:two', 'direct:psst', 'message:three']);
   // Still a member: it can write without joining, and the others get it.
   await again.socket.request('message', { channel: 'general', text: 'back' });
   await bo.socket.waitFor((m) => m.event === 'message' && (m.payload as ChatMessage).text === 'back', 5000, 'back');
