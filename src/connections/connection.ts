@@ -272,6 +272,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
       if (!this.closed) session.hold(frame.text, stream, id);
       return;
     }
+    if (session !== undefined && session.replayed.size > 0 && session.alreadyReplayed(stream, id)) return;
     this.sendPrepared(frame);
   }
 

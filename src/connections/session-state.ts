@@ -63,6 +63,19 @@ export class SessionState {
     return waiting;
   }
 
+  /**
+   * Whether a live push that arrives after the socket opened was in the replay already: a node's
+   * pub/sub copy of a push can come in after the resume's log read returned (the two travel on
+   * different Redis connections). A log's first live push past the replay ends its check.
+   */
+  alreadyReplayed(stream: string, id: string): boolean {
+    const upTo = this.replayed.get(stream);
+    if (upTo === undefined) return false;
+    if (compareIds(id, upTo) <= 0) return true;
+    this.replayed.delete(stream);
+    return false;
+  }
+
   /** The frames to write when the socket opens, in order; stops holding. */
   release(): string[] {
     const out = this.prelude;

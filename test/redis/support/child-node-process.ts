@@ -14,14 +14,21 @@ export interface ChildNode {
   kill(): Promise<void>;
 }
 
-/** Starts a node in a child process with these adapter options (`script`: another node script in this folder). */
-export function startChildNode(options: RedisAdapterOptions | object, script = 'child-node.ts'): Promise<ChildNode> {
+/**
+ * Starts a node in a child process with these adapter options (`script`: another node script, in this
+ * folder or an absolute path; `startTimeoutMs`: more time to start on a busy box).
+ */
+export function startChildNode(
+  options: RedisAdapterOptions | object,
+  script = 'child-node.ts',
+  startTimeoutMs = 30_000,
+): Promise<ChildNode> {
   const child = spawn(
     process.execPath,
     [
       '-r',
       path.join(__dirname, 'ts-hook.js'),
-      path.join(__dirname, script),
+      path.resolve(__dirname, script),
       JSON.stringify(options),
     ],
     {
@@ -33,7 +40,11 @@ export function startChildNode(options: RedisAdapterOptions | object, script = '
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error('child node did not start in 30 s')), 30_000); // a TS-compiling child under a loaded CI box
+    // A TS-compiling child under a loaded CI box is slow to start.
+    const timer = setTimeout(
+      () => fail(new Error(`child node did not start in ${startTimeoutMs / 1000} s`)),
+      startTimeoutMs,
+    );
     const fail = (error: Error): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
