@@ -8,6 +8,7 @@ import type { CaseContext } from './case-context';
 import { renderCrossNode, runCrossNode } from './cross-node';
 import { renderMixedLoad, runMixedLoad } from './mixed-load';
 import { renderNested, runNested } from './nested';
+import { renderRecovery, runRecovery } from './recovery';
 import { renderStorm, runStorm } from './storm';
 
 export { baselineBuilds, type CaseContext } from './case-context';
@@ -18,10 +19,11 @@ export interface ShapeCase {
   render(results: CaseSummary[], quick: boolean): string[];
 }
 
-/** Nested payloads, reconnect storm, cross-node traffic, latency under mixed load. */
+/** Nested payloads, reconnect storm, cross-node traffic, latency under mixed load, the cost of session recovery. */
 export const SHAPE_CASES: ShapeCase[] = [
   { run: runNested, render: renderNested },
   { run: runStorm, render: renderStorm },
   { run: runCrossNode, render: renderCrossNode },
   { run: runMixedLoad, render: renderMixedLoad },
+  { run: runRecovery, render: renderRecovery },
 ];

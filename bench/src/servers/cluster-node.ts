@@ -5,6 +5,7 @@
  * its payload, `whoami` returns the client id, `send` `{to, n}` sends `direct` to that client id (on any
  * node) and returns what `ClientService.send` resolved. Variants: `memory`, and `redis` (RedisAdapter
  * on BENCH_REDIS_URL with key prefix BENCH_REDIS_PREFIX: nodes with the same prefix form one cluster).
+ * BENCH_RECOVERY=1 turns session recovery on (the recovery case).
  */
 import 'reflect-metadata';
 import type { WsClient } from '../../../dist/index';
@@ -80,6 +81,8 @@ const adapter =
       })
     : undefined;
 
-void bootstrap(ClusterModule, { port: 0, host: '127.0.0.1', logger: false, adapter }).then((app) =>
+const recovery = process.env.BENCH_RECOVERY === '1' ? { windowMs: 120_000, maxPerRoom: 1_000 } : undefined;
+
+void bootstrap(ClusterModule, { port: 0, host: '127.0.0.1', logger: false, adapter, recovery }).then((app) =>
   announce(app.port, () => app.close()),
 );
