@@ -8,7 +8,7 @@
  * offsets. Asserted: every room push and every direct send that resolved `true` reaches its client
  * exactly once and in order, no session is lost, every client keeps its id.
  */
-import { bootstrap, ClientService, RoomService, type WsApp } from 'ws-controllers';
+import { bootstrap, ClientService, PresenceService, RoomService, type WsApp } from 'ws-controllers';
 import { RedisAdapter } from 'ws-controllers/redis';
 import path from 'node:path';
 import { startChildNode, type ChildNode } from '../redis/support/child-node-process';
@@ -32,6 +32,7 @@ const ROOM_TICK_MS = 100;
 const DIRECT_TICK_MS = 50;
 const DIRECT_PER_TICK = 10;
 const RECOVERY = { windowMs: 30_000, maxPerRoom: 1_000 };
+const DIFF_INTERVAL_MS = 100;
 const NODE_SCRIPT = path.join(__dirname, 'support', 'recovery-node.ts');
 
 describeRedis('reliability 17.2: session recovery under cuts and node kills', () => {
@@ -78,6 +79,7 @@ describeRedis('reliability 17.2: session recovery under cuts and node kills', ()
       host: '127.0.0.1',
       logger: false,
       recovery: RECOVERY,
+      presence: { diffIntervalMs: DIFF_INTERVAL_MS },
       adapter: new RedisAdapter({ ...adapter, logger: false }),
     });
     const rooms = publisher.get(RoomService);
@@ -187,6 +189,21 @@ describeRedis('reliability 17.2: session recovery under cuts and node kills', ()
     await eventually(() => clients.every(caughtUp), 20_000, 'every client caught up').catch(() => undefined);
     const settledMs = Date.now() - settleStart;
 
+    // ---- presence: each room lists exactly its clients whose session lives, within diffIntervalMs + purge time
+    const presence = publisher.get(PresenceService);
+    const presenceWrong = async (): Promise<string[]> => {
+      const wrong: string[] = [];
+      for (let r = 0; r < ROOMS; r++) {
+        const expected = clients.filter((c) => c.room === `r${r}` && c.lostSessions === 0).map((c) => c.id!).sort();
+        const listed = (await presence.list(`r${r}`)).map((e) => e.clientId).sort();
+        if (listed.join() !== expected.join()) wrong.push(`r${r}: listed ${listed.length}, expected ${expected.length}`);
+      }
+      return wrong;
+    };
+    const presenceBound = DIFF_INTERVAL_MS + adapter.nodeTimeoutMs + 2000;
+    let presenceProblems: string[] = [];
+    await eventually(async () => (presenceProblems = await presenceWrong()).length === 0, presenceBound, 'presence').catch(() => undefined);
+
     // ---- figures and checks ----------------------------------------------------------------------
     const problems: string[] = [];
     clients.forEach((c, i) => {
@@ -237,6 +254,7 @@ describeRedis('reliability 17.2: session recovery under cuts and node kills', ()
       sendsRejected: rejected,
       directReceived: clients.reduce((s, c) => s + c.directSeqs.length, 0),
       settledMs,
+      presenceProblems,
       nodeStartMs: startMs,
       problems: problems.length,
       seconds: Math.round((Date.now() - started) / 100) / 10,
@@ -244,6 +262,7 @@ describeRedis('reliability 17.2: session recovery under cuts and node kills', ()
     report('redis-recovery-chaos', { ...figures, firstProblems: problems.slice(0, 5), roomFailures: roomFailures.slice(0, 3) });
     expect(roomFailures).toEqual([]);
     expect(problems).toEqual([]);
+    expect(presenceProblems).toEqual([]);
     expect(figures.resumes).toBeGreaterThanOrEqual(figures.connectionsCut);
     expect(watch.unhandled).toEqual([]);
     expect(watch.uncaught).toEqual([]);

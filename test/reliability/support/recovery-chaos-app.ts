@@ -1,21 +1,25 @@
 /**
  * The app of reliability 17.2 (session recovery under chaos): one controller on `/chat` where a client
- * joins a room by request and asks its id; the publisher node pushes to rooms and to clients by id.
+ * joins a room by request (and is tracked in its presence) and asks its id; the publisher node pushes to rooms and to clients by id.
  */
 import {
   ConnectedClient,
   Module,
   OnMessage,
   Payload,
+  PresenceService,
   WebSocketController,
   type WsClient,
 } from 'ws-controllers';
 
 @WebSocketController('/chat')
 export class ChaosChatController {
+  constructor(private readonly presence: PresenceService) {}
+
+  /** Joins the room and is tracked in its presence (a resume keeps both). */
   @OnMessage('join')
   async join(@ConnectedClient() client: WsClient, @Payload() room: string): Promise<string[]> {
-    await client.join(room);
+    await this.presence.track(client, room, {});
     return [...client.rooms];
   }
 

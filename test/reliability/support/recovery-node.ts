@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   };
   const logger = file === undefined ? false : { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
   const adapter = new RedisAdapter({ ...options, logger });
-  const app = await bootstrap(ChaosModule, { port: 0, host: '127.0.0.1', logger, adapter, recovery });
+  const app = await bootstrap(ChaosModule, { port: 0, host: '127.0.0.1', logger, adapter, recovery, presence: { diffIntervalMs: 100 } });
   process.stdout.write(`${JSON.stringify({ port: app.port, nodeId: adapter.nodeId })}\n`);
   process.stdin.on('end', () => void app.close().finally(() => process.exit(0)));
   process.stdin.resume();
