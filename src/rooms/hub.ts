@@ -87,10 +87,14 @@ export class Hub implements ConnectionHub, AdapterHost {
     if (connection.rooms.has(room)) return;
     // Memberships are memory on every node and lines in every room list: a client's count is bounded.
     if (connection.rooms.size >= this.maxRoomsPerClient) {
-      throw new WsException(ErrorCodes.ROOM_LIMIT, `A client may be in at most ${this.maxRoomsPerClient} rooms`, {
-        status: 429,
-        details: { maxRoomsPerClient: this.maxRoomsPerClient },
-      });
+      throw new WsException(
+        ErrorCodes.ROOM_LIMIT,
+        `A client may be in at most ${this.maxRoomsPerClient} rooms`,
+        {
+          status: 429,
+          details: { maxRoomsPerClient: this.maxRoomsPerClient },
+        },
+      );
     }
     connection.addRoom(room);
     let members = this.roomMembers.get(room);
@@ -101,7 +105,13 @@ export class Hub implements ConnectionHub, AdapterHost {
     members.add(connection);
     connection.socket?.subscribe?.(room);
     const session = connection.session;
-    if (session !== undefined && session.recorded && this.store !== undefined) this.cluster(this.store.joined(connection.id, room), 'recovery joined');
+    // Awaited, so a join acknowledged to the client is in the session record (a node dying next loses nothing).
+    if (session !== undefined && session.recorded && this.store !== undefined)
+      await this.store
+        .joined(connection.id, room)
+        .catch((err: unknown) =>
+          this.logger.error({ err, op: 'recovery joined' }, 'adapter operation failed'),
+        );
     if (connection.socket !== undefined) await this.adapter.joined(connection.id, room);
   }
 
@@ -111,7 +121,8 @@ export class Hub implements ConnectionHub, AdapterHost {
     this.removeMember(connection, room);
     connection.socket?.unsubscribe?.(room);
     const session = connection.session;
-    if (session !== undefined && session.recorded && this.store !== undefined) this.cluster(this.store.left(connection.id, room), 'recovery left');
+    if (session !== undefined && session.recorded && this.store !== undefined)
+      this.cluster(this.store.left(connection.id, room), 'recovery left');
     if (connection.socket !== undefined) await this.adapter.left(connection.id, room);
   }
 
@@ -299,7 +310,8 @@ export class Hub implements ConnectionHub, AdapterHost {
 
   localIds(path?: string): string[] {
     const ids: string[] = [];
-    for (const connection of this.clients.values()) if (path === undefined || connection.path === path) ids.push(connection.id);
+    for (const connection of this.clients.values())
+      if (path === undefined || connection.path === path) ids.push(connection.id);
     return ids;
   }
 
@@ -319,5 +331,6 @@ export class Hub implements ConnectionHub, AdapterHost {
 
 /** Room names are non-empty strings. */
 export function assertRoom(room: unknown): asserts room is string {
-  if (typeof room !== 'string' || room.length === 0) throw new TypeError('A room name must be a non-empty string');
+  if (typeof room !== 'string' || room.length === 0)
+    throw new TypeError('A room name must be a non-empty string');
 }
