@@ -49,3 +49,11 @@ export function withOffset(envelope: string, room: string | undefined, offset: s
 export function isEnvelopeText(data: string | Uint8Array): data is string {
   return typeof data === 'string' && data.startsWith('{"event":') && data.endsWith('}');
 }
+
+/**
+ * The key of a room's log among a connection's logs: `#<room>`, so no room name (`"b"`, `"d"`) can be
+ * taken for the broadcast or direct log (those are `b` and `d`).
+ */
+export function roomStream(room: string): string {
+  return '#' + room;
+}

@@ -3,7 +3,7 @@
  * What a resumed client is sent: the pushes of its logs after its offsets, filtered as live delivery
  * would have filtered them, with their offsets, in one order.
  */
-import { compareIds, withOffset } from '../protocol/offsets';
+import { compareIds, roomStream, withOffset } from '../protocol/offsets';
 import type { LoggedPush, LogRead, ReadFrom, ResumeRead, SessionRecord } from './store';
 
 /** The offsets a client presented (raw ids), per log. */
@@ -44,7 +44,7 @@ export function replayFrames(record: SessionRecord, read: ResumeRead): { frames:
   const excluded = (push: LoggedPush): boolean => push.except !== undefined && push.except.includes(record.id);
   for (const [room, log] of Object.entries(read.rooms)) {
     if (log === 'gap') continue;
-    note(room, log);
+    note(roomStream(room), log);
     for (const push of log) {
       if (excluded(push)) continue;
       // A push to several rooms reached this client once, as a push of the first of them it is in.

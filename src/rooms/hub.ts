@@ -9,7 +9,7 @@ import type { Connection, ConnectionHub, SendTap } from '../connections/connecti
 import type { PreparedFrame } from '../spi/transport';
 import type { Logger } from '../util/logger';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
-import { isEnvelopeText, withOffset } from '../protocol/offsets';
+import { isEnvelopeText, roomStream, withOffset } from '../protocol/offsets';
 import type { RecoveryStore } from '../recovery/store';
 
 /** Where a hub gets one-for-many frames from (the transport). */
@@ -248,6 +248,7 @@ export class Hub implements ConnectionHub, AdapterHost {
         const id = offsets?.[room];
         if (members === undefined || id === undefined) continue;
         let frame: PreparedFrame | undefined;
+        const stream = roomStream(room);
         for (const connection of members) {
           if (connection.socket === undefined && connection.session === undefined) continue;
           if (seen !== undefined) {
@@ -255,7 +256,7 @@ export class Hub implements ConnectionHub, AdapterHost {
             seen.add(connection);
           }
           frame ??= this.prepare((text = withOffset(packet.data, room, id)));
-          deliver(connection, frame, room, id);
+          deliver(connection, frame, stream, id);
         }
       }
     }

@@ -256,6 +256,26 @@ export function recoverySuite(label: string, adapterFor: AdapterFactory): void {
       expect(await rooms.history('empty')).toEqual([]);
     });
 
+    test('rooms named "b" and "d" are rooms: their pushes are not taken for broadcasts or direct sends', async () => {
+      const app = await start();
+      const rooms = app.get(RoomService);
+      const a = await client(app);
+      await a.socket.request('join', 'b');
+      await a.socket.request('join', 'd');
+      await rooms.to('b').emit('in-b', 1);
+      await a.socket.next('in-b');
+      const seen = [...a.socket.received];
+      await drop(a.socket);
+      await rooms.to('d').emit('in-d', 2);
+      await app.get(ClientService).broadcast('all', 3);
+      await rooms.to('b').emit('in-b', 4);
+      const again = await resume(app, a.session.token, seen);
+      await again.socket.waitFor((m) => m.payload === 4);
+      await rooms.to('d').emit('in-d', 5);
+      await again.socket.waitFor((m) => m.payload === 5);
+      expect(pushes(again.socket).map((m) => m.payload)).toEqual([2, 3, 4, 5]);
+    });
+
     test('a push to several rooms reaches a member of both once, live and on resume', async () => {
       const app = await start();
       const rooms = app.get(RoomService);
