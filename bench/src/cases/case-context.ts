@@ -137,10 +137,10 @@ export async function rounds<S, T extends Setup<S>>(
   const summaries = [...merged.values()];
   for (const summary of summaries) {
     ctx.log(summary);
+    // A window with no messages has no rate or µs (NaN, null once through JSON).
+    const num = (v: number | null, digits: number): string => (Number.isFinite(v) ? (v as number).toFixed(digits) : '–');
     const figures = summary.windows.map(
-      (w) =>
-        `${(w.perSecond / 1000).toFixed(1)}k/s ${w.serverUsPerMessage.toFixed(2)} µs` +
-        (w.dropped ? '*' : ''),
+      (w) => `${num(w.perSecond / 1000, 1)}k/s ${num(w.serverUsPerMessage, 2)} µs` + (w.dropped ? '*' : ''),
     );
     process.stderr.write(
       `  ${summary.label.padEnd(22)} ${summary.server.padEnd(34)} ${figures.join(' / ')}\n`,
