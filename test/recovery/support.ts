@@ -34,7 +34,7 @@ export function resumeUrl(port: number, path: string, token: string, offsets: Se
 /** Connects and waits for the session frame (the first frame). */
 export async function open(url: string): Promise<{ socket: TestSocket; session: Session }> {
   const socket = await connect(url);
-  const first = await socket.next();
+  const first = await socket.next(undefined, 10_000); // a resume may take seconds on a loaded box
   if (first.event !== 'session') throw new Error(`first frame was ${JSON.stringify(first)}`);
   return { socket, session: first.payload as Session };
 }

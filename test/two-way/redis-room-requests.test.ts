@@ -124,7 +124,7 @@ describeRedis('rooms.to(...).request across Redis nodes', () => {
       release();
       const started = Date.now();
       const { replies, missing } = await result;
-      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(Date.now() - started).toBeLessThan(5_000); // at its timeout, not at the purge (60 s): room for a loaded box
       expect(replies).toEqual([{ clientId: here.id, payload: 'yes' }]);
       expect(missing).toEqual([there.id]);
       expect(local.adapter.pendingRequests).toBe(0);
