@@ -108,11 +108,10 @@ export class Emitter {
 
   private async publish(operation: string, packet: BroadcastPacket): Promise<void> {
     const deadline = await this.ready(operation);
-    const { driver, keys } = this.member;
     const message = encodeBroadcast(this.id, packet);
     try {
       await withTimeout(
-        driver.command(['PUBLISH', keys.broadcastChannel, message]),
+        this.member.publishBroadcast(packet.rooms, message),
         left(deadline),
         'PUBLISH',
       );

@@ -13,7 +13,8 @@ import { ProtocolVersionError } from './errors';
 import { InboxCommands } from './inbox-commands';
 import { InboxReader } from './inbox-reader';
 import { RedisKeys } from './keys';
-import { NodeRedisDriver } from './node-redis-driver';
+import { isClusterClient, NodeRedisClusterDriver } from './node-redis-cluster-driver';
+import { NodeRedisDriver, type NodeRedisClient } from './node-redis-driver';
 import { NodeRegistry, type RegistrySelf } from './node-registry';
 import { RoomAsks } from './room-asks';
 import { resolveRedisOptions, type RedisAdapterOptions, type ResolvedRedisOptions } from './options';
@@ -76,18 +77,8 @@ export class ClusterMember {
     readonly label: string,
   ) {
     this.options = resolveRedisOptions(settings, label);
-    this.keys = new RedisKeys(this.options.keyPrefix);
-    this.driver =
-      settings.driver ??
-      new NodeRedisDriver(
-        settings.client
-          ? { client: settings.client, owner: label }
-          : {
-              url: settings.url ?? 'redis://127.0.0.1:6379',
-              maxQueuedCommands: this.options.maxQueuedCommands,
-              owner: label,
-            },
-      );
+    this.driver = settings.driver ?? makeDriver(settings, this.options, label);
+    this.keys = new RedisKeys(this.options.keyPrefix, this.driver.cluster === true);
     // Attached before anything can fail, so no connection error is ever unhandled.
     this.driver.onError((error) => this.warn('connection', 'Redis connection error', error));
   }
@@ -136,12 +127,18 @@ export class ClusterMember {
     await this.driver.connect(start.patient ? Number.POSITIVE_INFINITY : options.requestTimeoutMs);
     if (this.closed) return; // closed while connecting
     const channels = [keys.requestChannel, keys.replyChannel(self.id)];
-    if (start.onBroadcast) channels.unshift(keys.broadcastChannel);
+    const sharded = this.driver.cluster === true;
+    if (start.onBroadcast && !sharded) channels.unshift(keys.broadcastChannel);
     try {
       this.driver.onReady(() => this.registry.invalidate());
       await this.driver.subscribe(channels, (message, channel) =>
         this.onMessage(message, channel, start.onBroadcast),
       );
+      if (start.onBroadcast && sharded) {
+        // Room channels are subscribed to as local members join (room-subscriptions.ts).
+        this.onSharded = (message) => this.onBroadcastMessage(message, start.onBroadcast);
+        await this.driver.shardedSubscribe!([keys.broadcastChannel], this.onSharded);
+      }
       if (start.patient) await this.firstBeat();
       else await this.registry.start();
     } catch (error) {
@@ -171,24 +168,26 @@ export class ClusterMember {
     }
   }
 
+  /** The listener of sharded broadcast channels (cluster nodes only; room channels use it too). */
+  onSharded: ((message: string, channel: string) => void) | undefined;
+
+  private onBroadcastMessage(message: string, onBroadcast: MemberStart['onBroadcast']): void {
+    const decoded = decodeBroadcast(message);
+    if (!decoded || (decoded.nodeId === this.self?.id && decoded.seq === undefined)) return;
+    if (decoded.version !== REDIS_PROTOCOL_VERSION) {
+      this.mismatch(
+        new ProtocolVersionError(REDIS_PROTOCOL_VERSION, decoded.version, String(decoded.nodeId), 'A broadcast was dropped'),
+      );
+      return;
+    }
+    onBroadcast?.(decoded.packet, decoded);
+  }
+
   private onMessage(message: string, channel: string, onBroadcast?: MemberStart['onBroadcast']): void {
     const id = this.self?.id;
     try {
       if (channel === this.keys.broadcastChannel) {
-        const decoded = decodeBroadcast(message);
-        if (!decoded || (decoded.nodeId === id && decoded.seq === undefined)) return;
-        if (decoded.version !== REDIS_PROTOCOL_VERSION) {
-          this.mismatch(
-            new ProtocolVersionError(
-              REDIS_PROTOCOL_VERSION,
-              decoded.version,
-              String(decoded.nodeId),
-              'A broadcast was dropped',
-            ),
-          );
-          return;
-        }
-        onBroadcast?.(decoded.packet, decoded);
+        this.onBroadcastMessage(message, onBroadcast);
       } else if (channel === this.keys.requestChannel) {
         const request = parseJson<RequestMessage>(message);
         if (request && request.f !== id) this.queries.onRequest(request);
@@ -251,6 +250,16 @@ export class ClusterMember {
     }
   }
 
+  /** Publishes an encoded broadcast where its receivers listen (`PUBLISH`, or `SPUBLISH` on a cluster). */
+  publishBroadcast(rooms: readonly string[] | undefined, message: string): Promise<unknown> {
+    const { keys } = this;
+    if (this.driver.cluster !== true) return this.driver.command(['PUBLISH', keys.broadcastChannel, message]);
+    // One room: its own channel (only nodes with members there receive it); several rooms or none:
+    // the app-wide channel every node receives (a client in two rooms must get one copy).
+    const channel = rooms !== undefined && rooms.length === 1 ? keys.roomChannel(rooms[0]!) : keys.broadcastChannel;
+    return this.driver.command(['SPUBLISH', channel, message]);
+  }
+
   /** One warning per kind every few seconds (an outage would otherwise log on every operation). */
   warn(kind: string, message: string, error?: unknown): void {
     if (this.quiet(kind)) this.logger.debug({ err: error }, message);
@@ -276,4 +285,14 @@ export class ClusterMember {
     this.lastWarned.set(kind, now);
     return false;
   }
+}
+
+// The node-redis driver for the options: a cluster (root nodes, or a user's cluster client) or one Redis.
+function makeDriver(settings: RedisAdapterOptions, options: ResolvedRedisOptions, owner: string): RedisDriver {
+  const { maxQueuedCommands } = options;
+  if (settings.cluster !== undefined) return new NodeRedisClusterDriver({ rootNodes: settings.cluster.rootNodes, maxQueuedCommands, owner });
+  if (settings.client !== undefined && isClusterClient(settings.client))
+    return new NodeRedisClusterDriver({ client: settings.client, owner });
+  if (settings.client !== undefined) return new NodeRedisDriver({ client: settings.client as NodeRedisClient, owner });
+  return new NodeRedisDriver({ url: settings.url ?? 'redis://127.0.0.1:6379', maxQueuedCommands, owner });
 }

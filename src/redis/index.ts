@@ -9,5 +9,6 @@ export { RedisAdapter } from './redis-adapter';
 export type { RedisAdapterOptions } from './options';
 export type { RedisDriver, RedisReply } from './redis-driver';
 export { NodeRedisDriver, type NodeRedisClient } from './node-redis-driver';
+export { NodeRedisClusterDriver, type NodeRedisClusterClient } from './node-redis-cluster-driver';
 export { ClusterUnavailableError, ProtocolVersionError } from './errors';
 export { REDIS_PROTOCOL_VERSION } from './wire';

@@ -106,7 +106,7 @@ export class NodeRedisDriver implements RedisDriver {
     }
   }
 
-  command(args: readonly string[]): Promise<RedisReply> {
+  command(args: readonly string[], _key?: string): Promise<RedisReply> {
     return this.main.sendCommand(args);
   }
 

@@ -85,7 +85,7 @@ export class NodeRegistry {
     this.adds?.resolve();
     this.adds = undefined;
     if (self.host === undefined) return this.driver.command(['DEL', keys.inbox(self.id)]);
-    return this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, self.id, '0']);
+    return this.driver.command(['EVAL', REMOVE_NODE_SCRIPT, '0', keys.prefix, self.id, '0'], keys.nodes);
   }
 
   /** Redis came back, or this node learnt it was purged: rewrite its registry at the next beat. */
@@ -161,7 +161,7 @@ export class NodeRegistry {
     if (self.host === undefined) {
       const args = [keys.prefix, self.id, String(options.staleAfterMs), String(options.nodeTimeoutMs)];
       const reply = (await withTimeout(
-        this.driver.command(['EVAL', EMITTER_HEARTBEAT_SCRIPT, '0', ...args]),
+        this.driver.command(['EVAL', EMITTER_HEARTBEAT_SCRIPT, '0', ...args], keys.nodes),
         options.requestTimeoutMs,
         'heartbeat',
       )) as [number, string[]];
@@ -176,7 +176,7 @@ export class NodeRegistry {
         keys.prefix,
         self.id,
         String(options.staleAfterMs),
-      ]),
+      ], keys.nodes),
       options.requestTimeoutMs,
       'heartbeat',
     )) as [number, string[], string[]];
@@ -209,7 +209,7 @@ export class NodeRegistry {
       commands.push(['SADD', keys.nodeClients(self.id), ...chunk]);
     }
     await withTimeout(
-      Promise.all(commands.map((args) => this.driver.command(args))),
+      Promise.all(commands.map((args) => this.driver.command(args, keys.nodes))),
       this.options.requestTimeoutMs,
       'rebuild',
     );
@@ -222,7 +222,7 @@ export class NodeRegistry {
     }
     try {
       await withTimeout(
-        Promise.all(commands.map((args) => this.driver.command(args))),
+        Promise.all(commands.map((args) => this.driver.command(args, this.keys.nodes))),
         this.options.requestTimeoutMs,
         'registry write',
       );

@@ -4,18 +4,25 @@
  * their defaults.
  */
 import type { Logger } from '../util/logger';
+import type { NodeRedisClusterClient } from './node-redis-cluster-driver';
 import type { NodeRedisClient } from './node-redis-driver';
 import type { RedisDriver } from './redis-driver';
 
-/** Options of `RedisAdapter`. Give one of `url`, `client` or `driver`. */
+/** Options of `RedisAdapter`. Give one of `url`, `cluster`, `client` or `driver`. */
 export interface RedisAdapterOptions {
+  /**
+   * A Redis Cluster (Redis 7+): the adapter opens a node-redis cluster client on these nodes; keys are
+   * hash-tagged and room broadcasts use sharded pub/sub (a node receives only its rooms' traffic).
+   */
+  cluster?: { rootNodes: ReadonlyArray<{ url: string }> } | undefined;
   /** Where Redis is; the adapter opens its own connections. @default 'redis://127.0.0.1:6379' */
   url?: string | undefined;
   /**
-   * Your own node-redis client (`createClient()` from `redis` v4.6+, v5 or v6); the adapter duplicates it
-   * for pub/sub and its blocking inbox reader, connects it if needed, and never closes it.
+   * Your own node-redis client (`createClient()` from `redis` v4.6+, v5 or v6, or `createCluster()` from
+   * v5 or v6); the adapter duplicates it for pub/sub and its blocking inbox reader, connects it if
+   * needed, and never closes it.
    */
-  client?: NodeRedisClient | undefined;
+  client?: NodeRedisClient | NodeRedisClusterClient | undefined;
   /** Any other client library, behind the adapter's small `RedisDriver` interface. */
   driver?: RedisDriver | undefined;
   /** Prefix of every key and channel; apps sharing one Redis need distinct prefixes. @default 'ws-controllers' */

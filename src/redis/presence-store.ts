@@ -133,7 +133,8 @@ export class RedisPresenceBackend implements PresenceBackend {
 
   private run(script: string, args: string[]): Promise<unknown> {
     return withTimeout(
-      this.member.driver.command(['EVAL', script, '0', this.prefix, this.channel, ...args]),
+      // Every presence key shares the prefix's slot on a cluster: routed by it.
+      this.member.driver.command(['EVAL', script, '0', this.prefix, this.channel, ...args], this.member.keys.nodes),
       this.member.options.requestTimeoutMs,
       'presence',
     );

@@ -2,7 +2,10 @@
  * @module redis/recovery-keys
  * The keys of session recovery. Each room's log and each session's record + direct log carry a
  * hash tag (`{room:<name>}`, `{s:<id>}`), so on a Redis Cluster (issue 22) one room's or one session's
- * keys share a slot. The Lua that converts a purged node's sessions builds the same names from the
+ * keys share a slot. On a cluster the prefix itself is tagged (`{myapp}`, see keys.ts): sessions,
+ * direct logs, the broadcast log, the clock and the node sets all live in its slot (the scripts that
+ * expire, claim and purge sessions touch several of them), while room logs keep their room's tag and
+ * spread over the shards. The Lua that converts a purged node's sessions builds the same names from the
  * prefix (`sessionKey`/`directKey` in recovery-scripts.ts): change both together.
  */
 
@@ -15,7 +18,12 @@ export class RecoveryKeys {
   /** String: the last id given (one clock for every log, so ids of different logs sort in push order). */
   readonly clock: string;
 
-  constructor(readonly prefix: string) {
+  constructor(
+    /** The prefix of every key but room logs (hash-tagged on a cluster). */
+    readonly prefix: string,
+    /** The key prefix as given (room logs: `<base>:{room:<name>}:log`). */
+    readonly base: string = prefix,
+  ) {
     this.broadcastLog = `${prefix}:{b}:log`;
     this.detached = `${prefix}:recovery:detached`;
     this.clock = `${prefix}:recovery:clock`;
@@ -23,7 +31,7 @@ export class RecoveryKeys {
 
   /** Stream: one room's log. */
   roomLog(room: string): string {
-    return `${this.prefix}:{room:${room}}:log`;
+    return `${this.base}:{room:${room}}:log`;
   }
 
   /** Hash: one session's record. */

@@ -12,8 +12,9 @@
  * detached), exp (end of the window while detached), w (windowMs), g (how long a record outlives its
  * window when no node takes its expiry), and `r:<room>` -> join point per room.
  *
- * Redis Cluster (issue 22): a publish to several rooms and `takeExpired`/the purge touch keys of
- * several slots; there they need one call per slot (or per room).
+ * Redis Cluster (issue 22): every key but room logs shares the prefix's slot (recovery-keys.ts), so
+ * only what touches room logs changes there: a push runs `SHARD_PUBLISH_SCRIPT` once per slot of its
+ * rooms, and a create or join reads the room logs' last ids first and passes them in.
  */
 
 /** Lua helpers: the prefix-derived names (as `RecoveryKeys` builds them) and a log's last id. */
@@ -113,6 +114,47 @@ return ids
 `;
 
 /**
+ * The cluster's publish, run once per slot of a push's logs. KEYS: logs of one slot (rooms', or the
+ * broadcast log). ARGV: maxlen, ttl ms, sharded channel ('' to publish nothing: a push to rooms of
+ * several slots is published by the caller once every slot has logged it), header, data, kind,
+ * lowest id allowed, '1' to also stay above Redis time (the first slot of a push; the next ones reuse
+ * its id when their logs allow, so a push keeps one id), extra entry fields (pairs). There is no
+ * cluster-wide clock (it would be one more slot): ids follow each master's time, each log's last id
+ * and the publishing node's last id. Returns the id.
+ */
+export const SHARD_PUBLISH_SCRIPT = `${HELPERS}
+local maxlen, ttl, channel, head, data, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local ms, seq = parseId(ARGV[7])
+if ARGV[8] == '1' then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if now > ms then ms, seq = now, 0 end
+end
+local extra = {}
+for i = 9, #ARGV do extra[#extra + 1] = ARGV[i] end
+local prevs = {}
+for i = 1, #KEYS do
+  local prev = lastId(KEYS[i])
+  prevs[i] = prev
+  if prev ~= '' then
+    local pms, pseq = parseId(prev)
+    if pms > ms or (pms == ms and pseq >= seq) then ms, seq = pms, pseq + 1 end
+  end
+end
+local id = string.format('%d-%d', ms, seq)
+for i = 1, #KEYS do
+  redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, id, 'd', data, 'p', prevs[i], unpack(extra))
+  redis.call('PEXPIRE', KEYS[i], ttl)
+end
+if channel ~= '' then
+  local tail
+  if kind == 'b' then tail = ',"b":"' .. id .. '"}' else tail = ',"o":["' .. id .. '"]}' end
+  redis.call('SPUBLISH', channel, head .. tail .. '\\n' .. data)
+end
+return id
+`;
+
+/**
  * KEYS: session, direct log. ARGV: id, data, maxlen. Appends a push numbered by the client's node
  * while the session exists (an id not above the log's last is dropped); returns 1 when appended.
  */
@@ -156,7 +198,8 @@ redis.call('HSET', KEYS[1], 'path', ARGV[2], 'secret', ARGV[3], 'bf', bf, 'df', 
 local k = 5
 for i = 10, #ARGV - 1, 2 do
   local from = ARGV[i + 1]
-  if from == '' then from = lastId(KEYS[k]) end
+  -- Without the room's log among the keys (a cluster: another slot) the caller has resolved it.
+  if from == '' and KEYS[k] then from = lastId(KEYS[k]) end
   redis.call('HSET', KEYS[1], 'r:' .. ARGV[i], from)
   k = k + 1
 end
@@ -237,12 +280,14 @@ return out
 `;
 
 /**
- * KEYS: session, room log. ARGV: room. Records the room's last id as the session's join point (a
- * room it is already in keeps its own).
+ * KEYS: session, room log (absent on a cluster: ARGV[2] is its last id, read before). ARGV: room.
+ * Records the room's last id as the session's join point (a room it is already in keeps its own).
  */
 export const JOINED_SCRIPT = `${HELPERS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSETNX', KEYS[1], 'r:' .. ARGV[1], lastId(KEYS[2]))
+local at = ARGV[2]
+if KEYS[2] then at = lastId(KEYS[2]) end
+redis.call('HSETNX', KEYS[1], 'r:' .. ARGV[1], at)
 return 1
 `;
 

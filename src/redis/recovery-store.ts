@@ -39,11 +39,14 @@ import {
   PUBLISH_SCRIPT,
   REHOLD_SCRIPT,
   SEND_DETACHED_SCRIPT,
+  SHARD_PUBLISH_SCRIPT,
   TAKE_EXPIRED_SCRIPT,
 } from './recovery-scripts';
+import { keySlot } from './key-slot';
 import { broadcastHeader } from './wire';
 
 const PUBLISH = new LuaScript(PUBLISH_SCRIPT);
+const SHARD_PUBLISH = new LuaScript(SHARD_PUBLISH_SCRIPT);
 const APPEND_DIRECT = new LuaScript(APPEND_DIRECT_SCRIPT);
 const SEND_DETACHED = new LuaScript(SEND_DETACHED_SCRIPT);
 const CREATE = new LuaScript(CREATE_SCRIPT);
@@ -79,8 +82,18 @@ export class RedisRecoveryStore implements RecoveryStore {
     private readonly host: AdapterHost,
     private readonly settings: RecoverySettings,
   ) {
-    this.keys = new RecoveryKeys(member.keys.prefix);
+    this.keys = new RecoveryKeys(member.keys.prefix, member.keys.base);
+    this.cluster = member.driver.cluster === true;
   }
+
+  private readonly cluster: boolean;
+  /** The highest id this node gave a push (a cluster has no one clock: ids stay above it). */
+  private lastIssued = '0-0';
+  /**
+   * On a cluster: whether this node receives a room's channel (set by the adapter), so a push to a
+   * room without local members does not wait for an own copy that never comes.
+   */
+  hears: (room: string) => boolean = () => true;
 
   /** How long a detached record outlives its window when no node takes its expiry (nodes all down). */
   private get graceMs(): number {
@@ -115,7 +128,8 @@ export class RedisRecoveryStore implements RecoveryStore {
     this.waiting.set(seq, waiting);
     let ids: string[];
     try {
-      ids = ((await this.run(PUBLISH, logs, args, 'publish')) as unknown[]).map(String);
+      if (this.cluster) ids = await this.publishSharded(packet, head.slice(0, -1), extra, waiting);
+      else ids = ((await this.run(PUBLISH, logs, args, 'publish')) as unknown[]).map(String);
     } catch (error) {
       this.waiting.delete(seq);
       if (waiting.delivered) return; // logged and delivered: only its reply was lost
@@ -134,6 +148,58 @@ export class RedisRecoveryStore implements RecoveryStore {
     else packet.offsets = Object.fromEntries(rooms.map((room, i) => [room, ids[i] ?? '']));
     if (!waiting.delivered) await this.ownCopy(seq, waiting, packet);
     this.waiting.delete(seq);
+  }
+
+  // A cluster's push: one script call per slot of its logs, in turn (the first one's id is reused by
+  // the next when their logs allow). A push to one room is published by its script on the room's
+  // sharded channel; to several slots, by this node once all have logged it, on the app-wide channel
+  // (so a client in two of the rooms gets one copy); between two such pushes to the same rooms from
+  // different nodes, delivery order may then differ from log order.
+  private async publishSharded(
+    packet: BroadcastPacket,
+    head: string,
+    extra: string[],
+    waiting: Waiting,
+  ): Promise<string[]> {
+    const { rooms } = packet;
+    const common = [String(this.settings.maxPerRoom), String(this.settings.historyTtlMs)];
+    const bySlot = new Map<number, string[]>();
+    if (rooms === undefined) bySlot.set(-1, [this.keys.broadcastLog]);
+    else
+      for (const room of rooms) {
+        const key = this.keys.roomLog(room);
+        const slot = keySlot(key);
+        const list = bySlot.get(slot);
+        if (list === undefined) bySlot.set(slot, [key]);
+        else list.push(key);
+      }
+    const single = bySlot.size === 1;
+    const channel =
+      !single ? '' : rooms === undefined ? this.member.keys.broadcastChannel : rooms.length === 1 ? this.member.keys.roomChannel(rooms[0]!) : '';
+    const kind = rooms === undefined ? 'b' : 'r';
+    const idOf = new Map<string, string>();
+    let floor = nextOf(this.lastIssued);
+    let first = true;
+    for (const keys of bySlot.values()) {
+      const id = String(
+        await this.run(SHARD_PUBLISH, keys, [...common, channel, head, packet.data, kind, floor, first ? '1' : '0', ...extra], 'publish'),
+      );
+      for (const key of keys) idOf.set(key, id);
+      if (laterThan(id, this.lastIssued)) this.lastIssued = id;
+      floor = id;
+      first = false;
+    }
+    const ids =
+      rooms === undefined ? [idOf.get(this.keys.broadcastLog)!] : rooms.map((room) => idOf.get(this.keys.roomLog(room))!);
+    if (channel === '') {
+      // Logged everywhere: published once, with every room's id.
+      const message = `${head},"o":${JSON.stringify(ids)}}\n${packet.data}`;
+      await this.timed(this.member.publishBroadcast(undefined, message) as Promise<unknown>, 'publish');
+    } else if (rooms !== undefined && !this.hears(rooms[0]!)) {
+      // No local member: no copy comes back here, and none is needed.
+      waiting.delivered = true;
+    }
+    return ids;
   }
 
   // Waits for this node's copy from pub/sub; past the timeout delivers the packet itself (its copy,
@@ -265,7 +331,17 @@ export class RedisRecoveryStore implements RecoveryStore {
       ...rooms.flat(),
     ];
     const logs = [keys.session(id), keys.direct(id), keys.held(self), keys.broadcastLog];
-    for (const [room] of rooms) logs.push(keys.roomLog(room));
+    if (this.cluster) {
+      // Room logs live in other slots: their last ids are read first (one pipeline) and passed in.
+      const open = rooms.filter(([, from]) => from === '');
+      const lasts = await this.timed(
+        Promise.all(open.map(([room]) => this.member.driver.command(['XREVRANGE', keys.roomLog(room), '+', '-', 'COUNT', '1']))),
+        'create',
+      );
+      const resolved = { ...record.rooms };
+      open.forEach(([room], i) => (resolved[room] = firstId(lasts[i])));
+      args.splice(9, args.length - 9, ...Object.entries(resolved).flat());
+    } else for (const [room] of rooms) logs.push(keys.roomLog(room));
     await this.run(CREATE, logs, args, 'create');
   }
 
@@ -302,6 +378,11 @@ export class RedisRecoveryStore implements RecoveryStore {
   }
 
   async joined(clientId: string, room: string): Promise<void> {
+    if (this.cluster) {
+      const last = await this.command(['XREVRANGE', this.keys.roomLog(room), '+', '-', 'COUNT', '1'], 'joined');
+      await this.run(JOINED, [this.keys.session(clientId)], [room, firstId(last)], 'joined');
+      return;
+    }
     await this.run(JOINED, [this.keys.session(clientId), this.keys.roomLog(room)], [room], 'joined');
   }
 
@@ -405,4 +486,28 @@ export class RedisRecoveryStore implements RecoveryStore {
   private timed<T>(promise: Promise<T>, what: string): Promise<T> {
     return withTimeout(promise, this.member.options.requestTimeoutMs, `recovery ${what}`);
   }
+}
+
+// The id of an XREVRANGE ... COUNT 1 reply ('' for an empty or missing log).
+function firstId(reply: RedisReply): string {
+  const entry = Array.isArray(reply) ? (reply[0] as unknown) : undefined;
+  return Array.isArray(entry) ? String(entry[0]) : '';
+}
+
+function parseStreamId(id: string): [number, number] {
+  const [ms, seq] = id.split('-');
+  return [Number(ms), Number(seq)];
+}
+
+// Whether stream id a sorts after b.
+function laterThan(a: string, b: string): boolean {
+  const [ams, aseq] = parseStreamId(a);
+  const [bms, bseq] = parseStreamId(b);
+  return ams > bms || (ams === bms && aseq > bseq);
+}
+
+// The smallest stream id after `id`.
+function nextOf(id: string): string {
+  const [ms, seq] = parseStreamId(id);
+  return `${ms}-${seq + 1}`;
 }

@@ -24,6 +24,7 @@ import type { CommandBody } from './inbox-commands';
 import type { RedisAdapterOptions } from './options';
 import { RedisRecoveryStore } from './recovery-store';
 import { RedisPresenceBackend } from './presence-store';
+import { RoomSubscriptions } from './room-subscriptions';
 import { encodeBroadcast, type QueryKind } from './wire';
 import type { PresenceBackend, PresenceBackendOptions } from '../adapter/presence-backend';
 
@@ -36,6 +37,8 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
   private host!: AdapterHost;
   private recovery: RedisRecoveryStore | undefined;
   private presenceBackend: RedisPresenceBackend | undefined;
+  /** A cluster's room channels this node listens to (set by `init` on a cluster). */
+  private subscriptions: RoomSubscriptions | undefined;
 
   constructor(private readonly settings: RedisAdapterOptions = {}) {
     this.member = new ClusterMember(settings, 'RedisAdapter');
@@ -72,6 +75,12 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
       onAnnounced: () => this.recovery?.rehold(),
       askMembers: this.localAsker,
     });
+    if (this.member.driver.cluster === true) this.subscriptions = new RoomSubscriptions(this.member, host);
+  }
+
+  /** On a cluster, the number of room channels this node listens to (its rooms with local members). */
+  get roomChannels(): number {
+    return this.subscriptions?.size ?? 0;
   }
 
   /**
@@ -79,7 +88,11 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
    * Redis, so a client of a node that died resumes on another one.
    */
   recoveryStore(host: AdapterHost, settings: RecoverySettings): RecoveryStore {
-    this.recovery ??= new RedisRecoveryStore(this.member, host, settings);
+    if (this.recovery === undefined) {
+      this.recovery = new RedisRecoveryStore(this.member, host, settings);
+      const { subscriptions } = this;
+      if (subscriptions !== undefined) this.recovery.hears = (room) => subscriptions.has(room);
+    }
     return this.recovery;
   }
 
@@ -102,12 +115,20 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
   }
 
   clientDisconnected(clientId: string): Promise<void> {
+    this.subscriptions?.changed();
     return this.member.registry.remove(clientId);
   }
 
-  // Memberships stay on the client's own node (lookups ask it), so nothing crosses Redis here.
-  async joined(): Promise<void> {}
-  async left(): Promise<void> {}
+  // Memberships stay on the client's own node (lookups ask it). On a cluster a node listens to the
+  // sharded channel of each room it has local members in: the first join subscribes (awaited, so a
+  // broadcast sent once the join is done reaches the new member).
+  async joined(_clientId?: string, room?: string): Promise<void> {
+    if (room !== undefined) await this.subscriptions?.joined(room);
+  }
+
+  async left(): Promise<void> {
+    this.subscriptions?.changed();
+  }
 
   // ---- delivery ------------------------------------------------------------------------------
 
@@ -120,8 +141,8 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
       return;
     }
     const message = encodeBroadcast(this.host.nodeId, packet);
-    member.driver
-      .command(['PUBLISH', member.keys.broadcastChannel, message])
+    member
+      .publishBroadcast(packet.rooms, message)
       .catch((error: unknown) =>
         member.warn('publish', 'Redis PUBLISH failed: a broadcast reached local clients only', error),
       );
@@ -196,6 +217,7 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_CLOSE_MS;
     const started = Date.now();
+    this.subscriptions?.close();
     await this.presenceBackend?.close(timeoutMs / 4);
     return this.member.close(Math.max(0, timeoutMs - (Date.now() - started)));
   }

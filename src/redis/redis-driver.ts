@@ -16,12 +16,21 @@ export interface RedisDriver {
   readonly blockingReady: boolean;
   /** Opens every connection; rejects when Redis cannot be reached within `timeoutMs` (Infinity: keeps trying). */
   connect(timeoutMs: number): Promise<void>;
-  /** Sends one command on the shared command connection. */
-  command(args: readonly string[]): Promise<RedisReply>;
+  /**
+   * Sends one command on the shared command connection. `key` routes it on a cluster (a key in the slot
+   * the command touches, for a script that builds its key names itself); a single Redis ignores it.
+   */
+  command(args: readonly string[], key?: string): Promise<RedisReply>;
   /** Sends one blocking command (XREAD BLOCK) on a connection of its own. */
   blocking(args: readonly string[]): Promise<RedisReply>;
   /** Subscribes to channels; subscriptions are restored after every reconnect. */
   subscribe(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void>;
+  /** True on a Redis Cluster: keys are hash-tagged and room traffic uses sharded pub/sub. */
+  readonly cluster?: boolean;
+  /** Sharded pub/sub (`SSUBSCRIBE`, Redis 7 clusters); restored after failovers and slot moves. */
+  shardedSubscribe?(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void>;
+  /** Ends sharded subscriptions made with `listener`. */
+  shardedUnsubscribe?(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void>;
   /** Called after every (re)connection of the command connection. */
   onReady(listener: () => void): void;
   /** Called with every connection error (the driver never lets one go unhandled). */
