@@ -6,7 +6,9 @@
  * blocked XREAD must not hold the connection the other commands to its master share).
  * node-redis only re-reads the slot map on a MOVED reply, which a dead master never sends: while a
  * node reports errors the driver asks it to re-read the map (every 250 ms at most), so commands
- * reach the promoted replica once the cluster has failed over.
+ * reach the promoted replica once the cluster has failed over. A re-read that drops a dead master
+ * also drops its sharded subscriptions without a word: after each one the driver subscribes again
+ * to every sharded channel it holds (node-redis sends nothing for those still subscribed).
  */
 import { createCluster } from 'redis';
 import { withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
@@ -53,7 +55,8 @@ export class NodeRedisClusterDriver implements RedisDriver {
   private readonly detach: Array<() => void> = [];
   private connected = false;
   private closed = false;
-  private lastRediscover = 0;
+  /** Sharded channels subscribed to, with their listener (restored after a failover). */
+  private readonly sharded = new Map<string, Listener>();
   private readonly owner: string;
 
   constructor(source: NodeRedisClusterSource) {
@@ -120,12 +123,15 @@ export class NodeRedisClusterDriver implements RedisDriver {
     await this.main.subscribe([...channels], listener);
   }
 
+  // One channel per call: a call is routed by its first channel's slot.
   async shardedSubscribe(channels: readonly string[], listener: Listener): Promise<void> {
-    await this.main.sSubscribe([...channels], listener);
+    for (const channel of channels) this.sharded.set(channel, listener);
+    await Promise.all(channels.map((channel) => this.main.sSubscribe([channel], listener)));
   }
 
   async shardedUnsubscribe(channels: readonly string[], listener: Listener): Promise<void> {
-    await this.main.sUnsubscribe([...channels], listener);
+    for (const channel of channels) this.sharded.delete(channel);
+    await Promise.all(channels.map((channel) => this.main.sUnsubscribe([channel], listener)));
   }
 
   onReady(listener: () => void): void {
@@ -147,6 +153,7 @@ export class NodeRedisClusterDriver implements RedisDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.unwatch();
     this.detach.splice(0).forEach((undo) => undo());
     const swallow = (): void => {};
     for (const client of this.ownsMain ? [this.block, this.main] : [this.block]) {
@@ -161,13 +168,44 @@ export class NodeRedisClusterDriver implements RedisDriver {
   }
 
   // node-redis re-reads the slot map on MOVED only; a dead master's node client just keeps
-  // reconnecting, so the driver asks for a re-read (an internal of node-redis 5 and 6, used when present).
+  // reconnecting, so after a node error the driver re-reads it (an internal of node-redis 5 and 6,
+  // used when present) every 250 ms until the masters change (the replica was promoted) or 30 s pass.
+  private watching: NodeJS.Timeout | undefined;
+
   private rediscover(client: NodeRedisClusterClient): void {
-    const now = Date.now();
-    if (this.closed || now - this.lastRediscover < REDISCOVER_EVERY_MS) return;
-    this.lastRediscover = now;
-    const slots = (client as unknown as { _slots?: { rediscover?: (start: unknown) => Promise<unknown> } })._slots;
-    slots?.rediscover?.({ options: undefined })?.catch((error: unknown) => this.emitError(error));
+    if (this.closed || this.watching !== undefined) return;
+    const slots = (client as unknown as { _slots?: Slots })._slots;
+    if (slots?.rediscover === undefined) return;
+    const before = mastersOf(slots);
+    const until = Date.now() + 30_000;
+    let running = false;
+    this.watching = setInterval(() => {
+      if (running) return;
+      if (this.closed || Date.now() > until) return this.unwatch();
+      running = true;
+      slots.rediscover!({ options: undefined })
+        .then(
+          () => {
+            if (mastersOf(slots) === before) return;
+            this.unwatch();
+            if (client === this.main) this.resubscribe();
+          },
+          (error: unknown) => this.emitError(error),
+        )
+        .finally(() => (running = false));
+    }, REDISCOVER_EVERY_MS);
+    this.watching.unref();
+  }
+
+  private unwatch(): void {
+    clearInterval(this.watching);
+    this.watching = undefined;
+  }
+
+  private resubscribe(): void {
+    if (this.closed || !this.main.isOpen) return;
+    for (const [channel, listener] of this.sharded)
+      this.main.sSubscribe([channel], listener).catch((error: unknown) => this.emitError(error));
   }
 
   private listen(client: NodeRedisClusterClient, event: string, listener: (...args: unknown[]) => void): void {
@@ -179,6 +217,16 @@ export class NodeRedisClusterDriver implements RedisDriver {
     const err = error instanceof Error ? error : new Error(String(error));
     for (const listener of this.errorListeners) listener(err);
   }
+}
+
+/** The internals of node-redis 5/6's slot map used here (absent on other versions: nothing is done). */
+interface Slots {
+  rediscover?: (start: unknown) => Promise<unknown>;
+  masters?: Array<{ address?: string }>;
+}
+
+function mastersOf(slots: Slots | undefined): string {
+  return (slots?.masters ?? []).map((master) => master.address).join(',');
 }
 
 /** The key a command is routed by: a script's first key, a command's first argument; none for PUBLISH. */
