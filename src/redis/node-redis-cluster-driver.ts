@@ -174,8 +174,11 @@ export class NodeRedisClusterDriver implements RedisDriver {
 
   private rediscover(client: NodeRedisClusterClient): void {
     if (this.closed || this.watching !== undefined) return;
-    const slots = (client as unknown as { _slots?: Slots })._slots;
-    if (slots?.rediscover === undefined) return;
+    const internals = client as unknown as { _slots?: Slots; _options?: { rootNodes?: unknown[] } };
+    const slots = internals._slots;
+    const roots = internals._options?.rootNodes ?? [];
+    if (slots?.rediscover === undefined || roots.length === 0) return;
+    let next = 0;
     const before = mastersOf(slots);
     const until = Date.now() + 30_000;
     let running = false;
@@ -183,7 +186,8 @@ export class NodeRedisClusterDriver implements RedisDriver {
       if (running) return;
       if (this.closed || Date.now() > until) return this.unwatch();
       running = true;
-      slots.rediscover!({ options: undefined })
+      // Starts from a root node (never from defaults: a client without options would dial localhost:6379).
+      slots.rediscover!({ options: roots[next++ % roots.length] })
         .then(
           () => {
             if (mastersOf(slots) === before) return;
