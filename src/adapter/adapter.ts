@@ -43,6 +43,11 @@ export interface AdapterHost {
    * trace context the sending node carried with the command (see `traceContext`).
    */
   sendLocal(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): boolean;
+  /**
+   * Like `sendLocal`, for a send another node waits on: with session recovery it resolves once the push
+   * is also logged, so a `true` it answers survives this node's death. Adapters should prefer it.
+   */
+  sendLocalDurable?(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): Promise<boolean>;
   /** Closes one local client; false when it is not here. */
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean;
   /** Makes a local client join a room; false when it is not here. */
@@ -78,8 +83,11 @@ export interface Adapter {
   left(clientId: string, room: string): Promise<void>;
   /** Sends a packet to the other nodes (local delivery has already happened). */
   publish(packet: BroadcastPacket): Promise<void>;
-  /** Sends to a client that is not local; true once delivered. */
-  sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean>;
+  /**
+   * Sends to a client that is not local: true once delivered, false when no node has it open, undefined
+   * when the outcome is unknown (its node did not answer in time: it may have delivered it).
+   */
+  sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean | undefined>;
   /** Closes a client that is not local; true when it existed. */
   disconnectRemote(clientId: string, code?: number, reason?: string): Promise<boolean>;
   /** Makes a client that is not local join a room; true when it existed. */

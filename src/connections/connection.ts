@@ -252,17 +252,22 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
 
   /**
    * @internal Sends an encoded envelope as a direct push of a recovery session: numbered, logged
-   * (written behind) and sent with its `d` offset; held while the socket is not open yet.
+   * (written behind) and sent with its `d` offset; held while the socket is not open yet. Returns the
+   * log write (awaited only by a send another node waits on), or undefined while numbering has not started.
    */
-  pushDirect(text: string): void {
+  pushDirect(text: string): boolean | Promise<boolean> | undefined {
     const session = this.session as SessionState;
-    if (!session.numbering) return session.waitForNumber(text);
+    if (!session.numbering) {
+      session.waitForNumber(text);
+      return undefined;
+    }
     const id = nextId(session.lastDirect, Date.now());
     session.lastDirect = id;
-    session.log.appendDirect(this.id, id, text);
+    const logged = session.log.appendDirect(this.id, id, text);
     const framed = withOffset(text, undefined, 'd' + id);
     if (this.socket === undefined && session.holding) session.hold(framed, 'd', id);
     else this.sendText(framed);
+    return logged;
   }
 
   /** @internal A logged room push or broadcast (recovery): held while the socket is not open yet. */

@@ -8,7 +8,8 @@ import { compareIds } from '../protocol/offsets';
 
 /** Where numbered direct pushes are logged (the recovery store, written behind). */
 export interface DirectLog {
-  appendDirect(clientId: string, id: string, data: string): void;
+  /** Logs a numbered push; true (or a promise of it) once logged, false when it could not be. Never rejects. */
+  appendDirect(clientId: string, id: string, data: string): boolean | Promise<boolean>;
 }
 
 /** A live push held until the socket opens, with the log and id it came from. */

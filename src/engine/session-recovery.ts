@@ -105,8 +105,10 @@ export class SessionRecovery {
     }
     session.recorded = true;
     for (const room of fresh) if (!(room in claimed.record.rooms)) void this.store.joined(connection.id, room).catch(() => undefined);
-    this.startNumbering(connection, claimed.directLast);
-    const read = await this.store.read(connection.id, readFrom(claimed.record, candidate.request), this.settings.maxPerRoom);
+    const from = readFrom(claimed.record, candidate.request);
+    // The client may have seen a direct push its dead node sent but never logged: number past it too.
+    this.startNumbering(connection, compareIds(from.direct, claimed.directLast) > 0 ? from.direct : claimed.directLast);
+    const read = await this.store.read(connection.id, from, this.settings.maxPerRoom);
     if (hasGap(read)) this.logger.warn({ clientId: connection.id }, 'a log was trimmed while a session resumed: some pushes are not replayed');
     const { frames, last } = replayFrames(claimed.record, read);
     for (const [stream, id] of last) session.replayed.set(stream, id);

@@ -90,8 +90,9 @@ export class MemoryRecoveryStore implements RecoveryStore {
     for (const host of shared.hosts) host.deliverLocal(packet);
   }
 
-  appendDirect(clientId: string, id: string, data: string): void {
+  appendDirect(clientId: string, id: string, data: string): boolean {
     this.shared.directLog(clientId).appendAt({ id, data, at: Date.now() });
+    return true;
   }
 
   async sendDetached(clientId: string, data: string): Promise<boolean> {

@@ -79,9 +79,10 @@ export interface RecoveryStore {
   publish(packet: BroadcastPacket): Promise<void>;
   /**
    * Writes a direct push already numbered and sent by the node holding the client (`id` is larger than
-   * every id in that client's log). Written behind: never awaited on the send path.
+   * every id in that client's log). Written behind: awaited only when another node waits for the send's
+   * answer. True once logged, false when it could not be (logged as a warning); never rejects.
    */
-  appendDirect(clientId: string, id: string, data: string): void;
+  appendDirect(clientId: string, id: string, data: string): boolean | Promise<boolean>;
   /** Logs a direct push for a detached session still in its window; false when there is none. */
   sendDetached(clientId: string, data: string): Promise<boolean>;
   /** Stores a new session held by this node. */

@@ -50,8 +50,8 @@ export class InboxCommands {
   ) {}
 
   /**
-   * Runs a command on the client's node (or on `node`, when the caller knows it); its result, or
-   * undefined when unknown or timed out.
+   * Runs a command on the client's node (or on `node`, when the caller knows it); its result,
+   * false when no node has the client, or undefined when its node did not answer in time.
    * Rejects with `ClusterUnavailableError` when Redis stayed unreachable until the timeout, and with
    * `ProtocolVersionError` when the client's node speaks another protocol version.
    */
@@ -83,12 +83,17 @@ export class InboxCommands {
     }
     const fields = ['m', JSON.stringify(message), ...(text === undefined ? [] : ['d', text])];
     const answer = pending.single(message.r, timeoutMs);
+    let appended: boolean;
     try {
-      if (!(await this.append(body.t, body.c as string, fields, deadline, timeoutMs, node)))
-        pending.cancel(message.r);
+      appended = await this.append(body.t, body.c as string, fields, deadline, timeoutMs, node);
     } catch (error) {
       pending.cancel(message.r);
       throw error;
+    }
+    if (!appended) {
+      // No node has the client: a definite "no" (false), unlike a timeout's unknown (undefined).
+      pending.cancel(message.r);
+      return false;
     }
     const value = await answer;
     if (value instanceof ProtocolVersionError) throw value;
@@ -147,12 +152,14 @@ export class InboxCommands {
     if (host === undefined) return false; // an emitter holds no clients
     const clientId = message.c ?? '';
     switch (message.t) {
-      case 'send':
-        return host.sendLocal(
-          clientId,
-          message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? ''),
-          typeof message.tp === 'string' ? { traceparent: message.tp, tracestate: message.ts } : undefined,
-        );
+      case 'send': {
+        const payload = message.b === 1 ? Buffer.from(data ?? '', 'base64') : (data ?? '');
+        const trace = typeof message.tp === 'string' ? { traceparent: message.tp, tracestate: message.ts } : undefined;
+        // Acked only once logged (with recovery): a "true" must survive this node dying right after.
+        return host.sendLocalDurable !== undefined
+          ? host.sendLocalDurable(clientId, payload, trace)
+          : host.sendLocal(clientId, payload, trace);
+      }
       case 'disconnect':
         return host.disconnectLocal(clientId, message.code, message.reason);
       case 'join':

@@ -249,15 +249,19 @@ export class RedisRecoveryStore implements RecoveryStore {
       this.abandoned.delete(this.abandoned.values().next().value as number);
   }
 
-  appendDirect(clientId: string, id: string, data: string): void {
+  appendDirect(clientId: string, id: string, data: string): Promise<boolean> {
     const { keys } = this;
-    this.run(
+    return this.run(
       APPEND_DIRECT,
       [keys.session(clientId), keys.direct(clientId)],
       [id, data, String(this.settings.maxPerRoom)],
       'appendDirect',
-    ).catch((error: unknown) =>
-      this.member.warn('recovery append', 'A direct push could not be logged', error),
+    ).then(
+      () => true,
+      (error: unknown) => {
+        this.member.warn('recovery append', 'A direct push could not be logged', error);
+        return false;
+      },
     );
   }
 

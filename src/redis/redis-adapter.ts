@@ -148,8 +148,11 @@ export class RedisAdapter implements Adapter, RecoveryCapable {
       );
   }
 
-  async sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean> {
-    return (await this.call({ t: 'send', c: clientId }, data)) === true;
+  // Three answers: delivered, not there (the hub may then log it for a detached session), or unknown
+  // (no answer in time: its node may have delivered it, so no second copy is made).
+  async sendRemote(clientId: string, data: string | Uint8Array): Promise<boolean | undefined> {
+    const answer = await this.call({ t: 'send', c: clientId }, data);
+    return answer === true ? true : answer === false ? false : undefined;
   }
 
   async disconnectRemote(clientId: string, code?: number, reason?: string): Promise<boolean> {

@@ -167,9 +167,13 @@ export class Hub implements ConnectionHub, AdapterHost {
   async sendTo(clientId: string, data: string | Uint8Array): Promise<boolean> {
     if (this.sendLocal(clientId, data)) return true;
     if (this.clients.has(clientId)) return false; // here, but not open
-    if (await this.adapter.sendRemote(clientId, data)) return true;
-    // Recovery: a session in its window (dropped, not resumed yet) gets it on resume.
-    return this.store !== undefined && isEnvelopeText(data) ? this.store.sendDetached(clientId, data) : false;
+    const remote = await this.adapter.sendRemote(clientId, data);
+    if (remote === true) return true;
+    // Recovery: a session in its window (dropped, not resumed yet) gets it on resume. Not after an
+    // unknown answer (undefined): the client's node may have delivered it, and a second copy is a duplicate.
+    return remote === false && this.store !== undefined && isEnvelopeText(data)
+      ? this.store.sendDetached(clientId, data)
+      : false;
   }
 
   private publisher: ((room: string, text: string) => void) | undefined;
@@ -276,6 +280,16 @@ export class Hub implements ConnectionHub, AdapterHost {
     if (typeof data === 'string') connection.sendText(data);
     else connection.send(data);
     return true;
+  }
+
+  /** For a send another node waits on: with recovery, true only once the direct push is logged too. */
+  async sendLocalDurable(clientId: string, data: string | Uint8Array): Promise<boolean> {
+    const connection = this.clients.get(clientId);
+    if (connection === undefined || connection.closed || connection.session === undefined || !isEnvelopeText(data))
+      return this.sendLocal(clientId, data);
+    const open = connection.readyState === 1;
+    // Written to an open socket counts even if the log write failed (it is on its way); held, it does not.
+    return (await connection.pushDirect(data)) !== false || open;
   }
 
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean {

@@ -53,12 +53,12 @@ export class ClusterTracer {
       const traced: BroadcastPacket = { ...packet, trace: formatTraceparent(span.spanContext()) };
       return core.run(span, parent, () => adapter.publish(traced)) as Promise<void>;
     };
-    const sendRemote = (clientId: string, data: string | Uint8Array): Promise<boolean> => {
+    const sendRemote = (clientId: string, data: string | Uint8Array): Promise<boolean | undefined> => {
       const parent = core.scope.active();
       const attributes = { ...operationAttributes('send', 'send'), [Attr.TARGET_CLIENT]: clientId };
       const span = core.tracer.startSpan(`send ${CLIENT}`, { kind: core.api.SpanKind.PRODUCER, attributes }, parent);
       // The adapter reads the context to carry from the host (`traceContext`), within this span.
-      return core.run(span, parent, () => adapter.sendRemote(clientId, data), (sent) => ({ [Attr.DELIVERED]: sent === true })) as Promise<boolean>;
+      return core.run(span, parent, () => adapter.sendRemote(clientId, data), (sent) => ({ [Attr.DELIVERED]: sent === true })) as Promise<boolean | undefined>;
     };
     const members = new Map<PropertyKey, unknown>([
       ['publish', publish],
@@ -112,11 +112,27 @@ class TracedHost implements AdapterHost {
   }
 
   sendLocal(clientId: string, data: string | Uint8Array, trace?: TraceCarrier): boolean {
+    return this.deliverTo(clientId, trace, () => this.host.sendLocal(clientId, data)) as boolean;
+  }
+
+  sendLocalDurable(clientId: string, data: string | Uint8Array, trace?: TraceCarrier): Promise<boolean> {
+    const host = this.host;
+    const send = (): boolean | Promise<boolean> =>
+      host.sendLocalDurable !== undefined ? host.sendLocalDurable(clientId, data) : host.sendLocal(clientId, data);
+    return Promise.resolve(this.deliverTo(clientId, trace, send) as boolean | Promise<boolean>);
+  }
+
+  // A delivery to one local client, as the consumer span of the sender's trace.
+  private deliverTo(clientId: string, trace: TraceCarrier | undefined, send: () => unknown): unknown {
     const core = this.core;
     const start = core.fromPeer(trace === undefined ? undefined : parseTraceparent(core.api, trace.traceparent, trace.tracestate));
     const attributes = { ...operationAttributes('deliver', 'process'), [Attr.TARGET_CLIENT]: clientId };
     const span = core.tracer.startSpan(`deliver ${CLIENT}`, { kind: core.api.SpanKind.CONSUMER, attributes, links: start.links }, start.parent);
-    return core.run(span, start.parent, () => this.host.sendLocal(clientId, data), (sent) => ({ [Attr.DELIVERED]: sent === true })) as boolean;
+    return core.run(span, start.parent, send, (sent) => ({ [Attr.DELIVERED]: sent === true }));
+  }
+
+  takeOverLocal(clientId: string): boolean {
+    return this.host.takeOverLocal?.(clientId) ?? false;
   }
 
   /** The current span's context, for the adapter to carry with a command. */

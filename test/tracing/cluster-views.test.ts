@@ -69,3 +69,19 @@ test('the host view delegates everything, and only deliveries the adapter makes 
   expect(spanNamed(exporter, 'deliver client').attributes['messaging.ws_controllers.delivered']).toBe(true);
   expect(view.traceContext?.()).toBeUndefined(); // no span is current here
 });
+
+test('the host view forwards the recovery calls: a logged send (traced) and a takeover', async () => {
+  const tracing = createTracing({ tracerProvider: provider }, silent)!;
+  const calls: string[] = [];
+  const host = {
+    nodeId: 'n1',
+    sendLocal: () => (calls.push('plain send'), true),
+    sendLocalDurable: async (id: string) => (calls.push(`logged send ${id}`), true),
+    takeOverLocal: (id: string) => (calls.push(`takeover ${id}`), true),
+  } as unknown as AdapterHost;
+  const view = tracing.hostView(host);
+  expect(await view.sendLocalDurable?.('c', 'x')).toBe(true);
+  expect(view.takeOverLocal?.('c')).toBe(true);
+  expect(calls).toEqual(['logged send c', 'takeover c']);
+  expect(spanNamed(exporter, 'deliver client').attributes['messaging.ws_controllers.delivered']).toBe(true);
+});

@@ -3,7 +3,7 @@ import { SessionState } from '../../src/connections/session-state';
 
 describe('SessionState.alreadyReplayed', () => {
   test('drops live pushes up to the replayed id of their log, then stops checking that log', () => {
-    const session = new SessionState({ appendDirect: () => undefined });
+    const session = new SessionState({ appendDirect: () => true });
     session.replayed.set('general', '1000-3');
     session.replayed.set('b', '1000-1');
     expect(session.alreadyReplayed('general', '1000-2')).toBe(true);

@@ -32,7 +32,32 @@ export class CountingDriver implements RedisDriver {
     this.commands++;
     this.log.push(args.slice(0, 2).join(' '));
     if (this.log.length > 1000) this.log.shift();
+    const held = this.holds.find((h) => h.match(args));
+    if (held !== undefined) {
+      held.seen++;
+      return new Promise<void>((resolve) => held.waiting.push(resolve)).then(() => this.inner.command(args));
+    }
     return this.inner.command(args);
+  }
+
+  private readonly holds: Array<{ match: (args: readonly string[]) => boolean; waiting: Array<() => void>; seen: number }> = [];
+
+  /**
+   * Holds back the commands `match` picks (a slow Redis for them alone) until `release` is called;
+   * `seen` counts those held so far.
+   */
+  hold(match: (args: readonly string[]) => boolean): { release: () => void; readonly seen: number } {
+    const entry = { match, waiting: [] as Array<() => void>, seen: 0 };
+    this.holds.push(entry);
+    return {
+      release: () => {
+        this.holds.splice(this.holds.indexOf(entry), 1);
+        for (const resume of entry.waiting) resume();
+      },
+      get seen() {
+        return entry.seen;
+      },
+    };
   }
 
   blocking(args: readonly string[]): Promise<RedisReply> {
