@@ -45,9 +45,10 @@ export interface AdapterHost {
   sendLocal(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): boolean;
   /**
    * Like `sendLocal`, for a send another node waits on: with session recovery it resolves once the push
-   * is also logged, so a `true` it answers survives this node's death. Adapters should prefer it.
+   * is also logged, so a `true` it answers survives this node's death; undefined when it was sent but
+   * not logged (the outcome is unknown: no second copy). Adapters should prefer it.
    */
-  sendLocalDurable?(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): Promise<boolean>;
+  sendLocalDurable?(clientId: string, data: string | Uint8Array, trace?: TraceCarrier | undefined): Promise<boolean | undefined>;
   /** Closes one local client; false when it is not here. */
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean;
   /** Makes a local client join a room; false when it is not here. */

@@ -82,18 +82,23 @@ export class SessionRecovery {
    */
   async admit(connection: Connection, candidate: ResumeCandidate | undefined): Promise<void> {
     const session = connection.session as SessionState;
+    // Registered (reachable by id) only once its direct pushes can be numbered and logged: a send that
+    // found it earlier would wait unlogged, and be lost if the handshake then failed.
     if (candidate === undefined) {
-      this.hub.register(connection);
       const rooms: Record<string, string> = {};
       for (const room of connection.rooms) rooms[room] = '';
       await this.store.create({ id: connection.id, path: connection.path, secret: session.secret, rooms, broadcastFrom: '', directFrom: '', data: saveData(connection.data, this.logger) });
       session.recorded = true;
       this.startNumbering(connection, '');
+      this.hub.register(connection);
       session.prelude = [this.sessionFrame(connection, false)];
       return;
     }
     const claimed = await this.store.claim(connection.id, session.secret);
     if (claimed === undefined) throw new WsException('RESUME_CONFLICT', 'The session was resumed by another connection or has expired', { status: 409 });
+    const from = readFrom(claimed.record, candidate.request);
+    // The client may have seen a direct push its dead node sent but never logged: number past it too.
+    this.startNumbering(connection, compareIds(from.direct, claimed.directLast) > 0 ? from.direct : claimed.directLast);
     this.hub.register(connection);
     const fresh = [...connection.rooms]; // joined by @OnConnect this time
     for (const room of Object.keys(claimed.record.rooms)) {
@@ -105,9 +110,6 @@ export class SessionRecovery {
     }
     session.recorded = true;
     for (const room of fresh) if (!(room in claimed.record.rooms)) void this.store.joined(connection.id, room).catch(() => undefined);
-    const from = readFrom(claimed.record, candidate.request);
-    // The client may have seen a direct push its dead node sent but never logged: number past it too.
-    this.startNumbering(connection, compareIds(from.direct, claimed.directLast) > 0 ? from.direct : claimed.directLast);
     const read = await this.store.read(connection.id, from, this.settings.maxPerRoom);
     if (hasGap(read)) this.logger.warn({ clientId: connection.id }, 'a log was trimmed while a session resumed: some pushes are not replayed');
     const { frames, last } = replayFrames(claimed.record, read);

@@ -155,11 +155,12 @@ return id
 `;
 
 /**
- * KEYS: session, direct log. ARGV: id, data, maxlen. Appends a push numbered by the client's node
- * while the session exists (an id not above the log's last is dropped); returns 1 when appended.
+ * KEYS: session, direct log. ARGV: id, data, maxlen, this node. Appends a push numbered by the client's
+ * node while that node holds the session (not after a resume elsewhere took it: that node's replay read
+ * could miss it); an id not above the log's last is dropped. Returns 1 when appended.
  */
 export const APPEND_DIRECT_SCRIPT = `${HELPERS}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'node') ~= ARGV[4] then return 0 end
 local prev = lastId(KEYS[2])
 local added = redis.pcall('XADD', KEYS[2], 'MAXLEN', ARGV[3], ARGV[1], 'd', ARGV[2], 'p', prev)
 if type(added) == 'table' and added.err then return 0 end

@@ -254,10 +254,11 @@ export class RedisRecoveryStore implements RecoveryStore {
     return this.run(
       APPEND_DIRECT,
       [keys.session(clientId), keys.direct(clientId)],
-      [id, data, String(this.settings.maxPerRoom)],
+      [id, data, String(this.settings.maxPerRoom), this.host.nodeId],
       'appendDirect',
     ).then(
-      () => true,
+      // 0: not logged (the session was resumed elsewhere, detached or ended, or the id was not the newest).
+      (reply) => Number(reply) === 1,
       (error: unknown) => {
         this.member.warn('recovery append', 'A direct push could not be logged', error);
         return false;

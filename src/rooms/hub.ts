@@ -282,14 +282,16 @@ export class Hub implements ConnectionHub, AdapterHost {
     return true;
   }
 
-  /** For a send another node waits on: with recovery, true only once the direct push is logged too. */
-  async sendLocalDurable(clientId: string, data: string | Uint8Array): Promise<boolean> {
+  /**
+   * For a send another node waits on: with recovery, true only once the direct push is logged too;
+   * undefined (unknown) when it was sent or held but not logged (Redis away, or the session was taken
+   * over): it may still arrive, so the sender must not make a second copy.
+   */
+  async sendLocalDurable(clientId: string, data: string | Uint8Array): Promise<boolean | undefined> {
     const connection = this.clients.get(clientId);
     if (connection === undefined || connection.closed || connection.session === undefined || !isEnvelopeText(data))
       return this.sendLocal(clientId, data);
-    const open = connection.readyState === 1;
-    // Written to an open socket counts even if the log write failed (it is on its way); held, it does not.
-    return (await connection.pushDirect(data)) !== false || open;
+    return (await connection.pushDirect(data)) === true ? true : undefined;
   }
 
   disconnectLocal(clientId: string, code?: number, reason?: string): boolean {

@@ -115,11 +115,11 @@ class TracedHost implements AdapterHost {
     return this.deliverTo(clientId, trace, () => this.host.sendLocal(clientId, data)) as boolean;
   }
 
-  sendLocalDurable(clientId: string, data: string | Uint8Array, trace?: TraceCarrier): Promise<boolean> {
+  sendLocalDurable(clientId: string, data: string | Uint8Array, trace?: TraceCarrier): Promise<boolean | undefined> {
     const host = this.host;
-    const send = (): boolean | Promise<boolean> =>
+    const send = (): boolean | Promise<boolean | undefined> =>
       host.sendLocalDurable !== undefined ? host.sendLocalDurable(clientId, data) : host.sendLocal(clientId, data);
-    return Promise.resolve(this.deliverTo(clientId, trace, send) as boolean | Promise<boolean>);
+    return Promise.resolve(this.deliverTo(clientId, trace, send) as boolean | Promise<boolean | undefined>);
   }
 
   // A delivery to one local client, as the consumer span of the sender's trace.

@@ -38,7 +38,7 @@ describeRedis('sends by id across nodes with session recovery', () => {
 
   test('the client node answers true only once the push is logged; a resume elsewhere replays it', async () => {
     const prefix = `direct-${Date.now()}`;
-    const driver = new CountingDriver(new NodeRedisDriver({ url: redis.url }));
+    const driver = new CountingDriver(new NodeRedisDriver({ url: redis.url, maxQueuedCommands: 10_000 }));
     const a = await start(prefix, driver);
     const b = await start(prefix);
     const first = await open(`ws://127.0.0.1:${a.port}/chat?user=ann`);
@@ -80,7 +80,7 @@ describeRedis('sends by id across nodes with session recovery', () => {
     sockets.push(resumed.socket);
     expect(resumed.session.resumed).toBe(true);
     expect(await a.get(ClientService).send(first.session.id, 'dm', 'next')).toBe(true);
-    const next = (await resumed.socket.next('dm')) as { offset: string };
+    const next = (await resumed.socket.next('dm')) as unknown as { offset: string };
     expect(next.offset.localeCompare(ahead, 'en', { numeric: true })).toBeGreaterThan(0);
   });
 });

@@ -400,6 +400,19 @@ describeRedis('RedisRecoveryStore (two nodes on one Redis)', () => {
     expect([heldA, heldB]).toEqual([[], ['c2']]);
   });
 
+  test('a direct push is logged only by the node holding the session: not after a resume elsewhere took it', async () => {
+    const [a, b] = [await node(), await node()];
+    await a.store.create(record('h1'));
+    expect(await a.store.appendDirect('h1', '10-1', envelope(1))).toBe(true);
+    await b.store.claim('h1', 'secret-h1');
+    // a's connection is half-open now: b's replay read may already have run, so a's push must not count.
+    expect(await a.store.appendDirect('h1', '10-2', envelope(2))).toBe(false);
+    expect(await b.store.appendDirect('h1', '10-3', envelope(3))).toBe(true);
+    expect(await b.store.appendDirect('h1', '10-3', envelope(4))).toBe(false); // not above the log's last id
+    const direct = (await b.store.read('h1', { rooms: {}, direct: '', broadcast: '' }, 10)).direct as LoggedPush[];
+    expect(direct.map((p) => p.id)).toEqual(['10-1', '10-3']);
+  });
+
   test('a detached session is claimed in its window with its saved data, never after', async () => {
     const [a, b] = [await node(), await node()];
     await a.store.create(record('c3'));

@@ -3,23 +3,20 @@
  * detached session, but only after a definite "not there" from the cluster: after an unknown answer
  * (its node did not reply in time, so it may have delivered it) a second copy would be a duplicate.
  */
-import { InMemoryAdapter } from 'ws-controllers';
+import { InMemoryAdapter, type Adapter } from 'ws-controllers';
 import { Hub } from '../../src/rooms/hub';
 import { silentLogger } from '../../src/app/logger';
 import type { RecoveryStore } from '../../src/recovery/store';
 
-class AnsweringAdapter extends InMemoryAdapter {
-  constructor(private readonly answer: boolean | undefined) {
-    super();
-  }
-
-  override async sendRemote(): Promise<boolean | undefined> {
-    return this.answer;
-  }
+// The in-memory adapter, but its sends by id get a fixed answer (as a Redis adapter's may be unknown).
+function answering(answer: boolean | undefined): Adapter {
+  const adapter = new InMemoryAdapter() as Adapter;
+  adapter.sendRemote = async () => answer;
+  return adapter;
 }
 
 function hubAnswering(answer: boolean | undefined): { hub: Hub; detached: string[] } {
-  const hub = new Hub(new AnsweringAdapter(answer), silentLogger);
+  const hub = new Hub(answering(answer), silentLogger);
   const detached: string[] = [];
   hub.store = {
     sendDetached: async (clientId: string) => {
