@@ -47,6 +47,8 @@ export class ChaosClient {
   idChanges = 0;
   /** Sockets that failed or closed before their session frame (refused resumes, cuts mid-handshake). */
   failedOpens = 0;
+  /** Sockets that closed after their session frame (each must be followed by a resume). */
+  openedCloses = 0;
   connected = false;
   private stopped = false;
   private socket: WebSocket | undefined;
@@ -147,6 +149,7 @@ export class ChaosClient {
       this.closes.push(Date.now());
       this.connected = false;
       if (!opened) this.failedOpens++;
+      else this.openedCloses++;
       if (this.stopped || this.id === undefined) return;
       // Reconnect soon, at a random moment (a crowd that lost its node does not come back in step).
       this.reconnectTimer = setTimeout(() => this.open(), 20 + Math.random() * 130);
