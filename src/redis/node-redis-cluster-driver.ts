@@ -4,13 +4,16 @@
  * slot of their key (a hash-tagged key of the adapter's), sharded pub/sub (`SSUBSCRIBE`), classic
  * pub/sub for the control channels, and a second cluster client for the blocking inbox read (a
  * blocked XREAD must not hold the connection the other commands to its master share).
- * node-redis only re-reads the slot map on a MOVED reply, which a dead master never sends: while a
- * node reports errors the driver asks it to re-read the map (every 250 ms at most), so commands
- * reach the promoted replica once the cluster has failed over. A re-read that drops a dead master
- * also drops its sharded subscriptions without a word: after each one the driver subscribes again
- * to every sharded channel it holds (node-redis sends nothing for those still subscribed).
+ * Failover: node-redis re-reads the slot map on a MOVED reply only, which a dead master never
+ * sends; its node client just keeps reconnecting, and the commands and sharded subscriptions of its
+ * slots with it. So while a node reports errors the driver re-reads the map itself (every 250 ms,
+ * until the masters change or 30 s pass): in place where node-redis lets it (cluster-slot-refresh.ts),
+ * else by connecting a fresh cluster client and swapping it in once its masters differ. A re-read
+ * that drops a dead master drops its sharded subscriptions without a word, so after each change the
+ * driver subscribes again to every sharded channel it holds (retried until it holds).
  */
 import { createCluster } from 'redis';
+import { mastersKey, probeSlotRefresh, type ClusterMasterInfo, type SlotMapRefresh } from './cluster-slot-refresh';
 import { withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
 
 type Listener = (message: string, channel: string) => void;
@@ -18,10 +21,13 @@ type Listener = (message: string, channel: string) => void;
 /** The part of a node-redis cluster client the driver uses (a `createCluster()` result fits). */
 export interface NodeRedisClusterClient {
   readonly isOpen: boolean;
+  /** The masters serving slots now (a public getter of node-redis 5 and 6). */
+  readonly masters?: ReadonlyArray<ClusterMasterInfo>;
   connect(): Promise<unknown>;
   duplicate(): NodeRedisClusterClient;
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   subscribe(channels: string | string[], listener: Listener): Promise<unknown>;
+  unsubscribe(channels: string | string[], listener?: Listener): Promise<unknown>;
   sSubscribe(channels: string | string[], listener: Listener): Promise<unknown>;
   sUnsubscribe(channels: string | string[], listener?: Listener): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -37,6 +43,8 @@ export type NodeRedisClusterSource = (
 
 const reconnectStrategy = (retries: number): number => Math.min(100 * 2 ** Math.min(retries, 4), 1000);
 const REDISCOVER_EVERY_MS = 250;
+const REDISCOVER_FOR_MS = 30_000;
+const RESUBSCRIBE_RETRY_MS = 500;
 
 /** Whether `value` looks like a node-redis cluster client (and not a single-node client). */
 export function isClusterClient(value: unknown): value is NodeRedisClusterClient {
@@ -44,19 +52,27 @@ export function isClusterClient(value: unknown): value is NodeRedisClusterClient
   return typeof client?.sSubscribe === 'function' && typeof client.sendCommand === 'function' && !('isReady' in client);
 }
 
+type Role = 'main' | 'block';
+
 /** node-redis cluster implementation of `RedisDriver`. */
 export class NodeRedisClusterDriver implements RedisDriver {
   readonly cluster = true;
-  private readonly main: NodeRedisClusterClient;
-  private readonly block: NodeRedisClusterClient;
-  private readonly ownsMain: boolean;
+  private main: NodeRedisClusterClient;
+  private block: NodeRedisClusterClient;
+  /** The user's own client (never closed here; left alone once swapped out). */
+  private readonly users: NodeRedisClusterClient | undefined;
   private readonly readyListeners: Array<() => void> = [];
   private readonly errorListeners: Array<(error: Error) => void> = [];
-  private readonly detach: Array<() => void> = [];
+  private readonly detach = new Map<NodeRedisClusterClient, () => void>();
   private connected = false;
   private closed = false;
-  /** Sharded channels subscribed to, with their listener (restored after a failover). */
+  /** Channels subscribed to, with their listener (restored after a failover). */
+  private readonly classic = new Map<string, Listener>();
   private readonly sharded = new Map<string, Listener>();
+  /** How the slot map is re-read: in place (node-redis internal, probed here) or by a fresh client. */
+  private readonly refresh: SlotMapRefresh | undefined;
+  private readonly watchers = new Map<Role, NodeJS.Timeout>();
+  private readonly probes = new Set<NodeRedisClusterClient>();
   private readonly owner: string;
 
   constructor(source: NodeRedisClusterSource) {
@@ -65,7 +81,7 @@ export class NodeRedisClusterDriver implements RedisDriver {
       if (!isClusterClient(source.client))
         throw new TypeError(`${this.owner}: \`client\` is not a node-redis cluster client (createCluster() from 'redis')`);
       this.main = source.client;
-      this.ownsMain = false;
+      this.users = source.client;
     } else {
       if (source.rootNodes.length === 0) throw new TypeError(`${this.owner}: \`cluster.rootNodes\` is empty`);
       this.main = createCluster({
@@ -76,16 +92,16 @@ export class NodeRedisClusterDriver implements RedisDriver {
           socket: { reconnectStrategy, connectTimeout: 2000 },
         },
       }) as unknown as NodeRedisClusterClient;
-      this.ownsMain = true;
     }
+    this.refresh = Array.isArray(this.main.masters) ? probeSlotRefresh(this.main) : undefined;
     this.block = this.main.duplicate();
-    for (const client of [this.main, this.block]) {
-      this.listen(client, 'error', (error) => this.emitError(error));
-      this.listen(client, 'node-error', (error) => {
-        this.emitError(error);
-        this.rediscover(client);
-      });
-    }
+    this.attach(this.main, 'main');
+    this.attach(this.block, 'block');
+  }
+
+  /** How this driver follows a failover: `in-place` (re-reads node-redis's slot map) or `fresh-client`. */
+  get failoverMode(): 'in-place' | 'fresh-client' {
+    return this.refresh === undefined ? 'fresh-client' : 'in-place';
   }
 
   get ready(): boolean {
@@ -120,13 +136,20 @@ export class NodeRedisClusterDriver implements RedisDriver {
   }
 
   async subscribe(channels: readonly string[], listener: Listener): Promise<void> {
+    for (const channel of channels) this.classic.set(channel, listener);
     await this.main.subscribe([...channels], listener);
   }
 
   // One channel per call: a call is routed by its first channel's slot.
+  // A channel that fails (its master unreachable) stays held and is retried until it holds.
   async shardedSubscribe(channels: readonly string[], listener: Listener): Promise<void> {
     for (const channel of channels) this.sharded.set(channel, listener);
-    await Promise.all(channels.map((channel) => this.main.sSubscribe([channel], listener)));
+    const failed = new Set<string>();
+    const results = await Promise.allSettled(channels.map((channel) => this.main.sSubscribe([channel], listener)));
+    results.forEach((result, i) => result.status === 'rejected' && failed.add(channels[i]!));
+    if (failed.size === 0) return;
+    setTimeout(() => this.resubscribe(this.sharded, 'sharded', failed), RESUBSCRIBE_RETRY_MS).unref();
+    throw (results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
   }
 
   async shardedUnsubscribe(channels: readonly string[], listener: Listener): Promise<void> {
@@ -153,84 +176,159 @@ export class NodeRedisClusterDriver implements RedisDriver {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.unwatch();
-    this.detach.splice(0).forEach((undo) => undo());
+    for (const role of [...this.watchers.keys()]) this.unwatch(role);
+    for (const client of [this.block, this.main, ...this.probes]) this.drop(client);
+    this.probes.clear();
+  }
+
+  // ---- following a failover ----
+
+  private attach(client: NodeRedisClusterClient, role: Role): void {
+    const onError = (error: unknown): void => this.emitError(error);
+    const onNodeError = (error: unknown): void => {
+      this.emitError(error);
+      if (client === this.clientOf(role)) this.watch(role);
+    };
+    client.on('error', onError);
+    client.on('node-error', onNodeError);
+    this.detach.set(client, () => {
+      client.off('error', onError);
+      client.off('node-error', onNodeError);
+    });
+  }
+
+  /** Stops using `client`: destroyed if it is ours; a user's keeps a listener so its errors stay handled. */
+  private drop(client: NodeRedisClusterClient): void {
+    this.detach.get(client)?.();
+    this.detach.delete(client);
     const swallow = (): void => {};
-    for (const client of this.ownsMain ? [this.block, this.main] : [this.block]) {
-      client.on('error', swallow);
-      client.on('node-error', swallow);
-      try {
-        if (client.isOpen) client.destroy();
-      } catch {
-        // already torn down
-      }
+    client.on('error', swallow);
+    client.on('node-error', swallow);
+    if (client === this.users) {
+      // Left open for its owner, but must stop delivering to the adapter (the fresh client does now).
+      for (const [channel, listener] of this.classic) client.unsubscribe([channel], listener).catch(swallow);
+      for (const [channel, listener] of this.sharded) client.sUnsubscribe([channel], listener).catch(swallow);
+      return;
+    }
+    try {
+      if (client.isOpen) client.destroy();
+    } catch {
+      // already torn down
     }
   }
 
-  // node-redis re-reads the slot map on MOVED only; a dead master's node client just keeps
-  // reconnecting, so after a node error the driver re-reads it (an internal of node-redis 5 and 6,
-  // used when present) every 250 ms until the masters change (the replica was promoted) or 30 s pass.
-  private watching: NodeJS.Timeout | undefined;
+  private clientOf(role: Role): NodeRedisClusterClient {
+    return role === 'main' ? this.main : this.block;
+  }
 
-  private rediscover(client: NodeRedisClusterClient): void {
-    if (this.closed || this.watching !== undefined) return;
-    const internals = client as unknown as { _slots?: Slots; _options?: { rootNodes?: unknown[] } };
-    const slots = internals._slots;
-    const roots = internals._options?.rootNodes ?? [];
-    if (slots?.rediscover === undefined || roots.length === 0) return;
-    let next = 0;
-    const before = mastersOf(slots);
-    const until = Date.now() + 30_000;
+  // One watcher per client: each has its own slot map (the blocking one must follow too).
+  private watch(role: Role): void {
+    if (this.closed || this.watchers.has(role)) return;
+    const before = mastersKey(this.clientOf(role).masters);
+    const until = Date.now() + REDISCOVER_FOR_MS;
     let running = false;
-    this.watching = setInterval(() => {
+    let turn = 0;
+    const timer = setInterval(() => {
       if (running) return;
-      if (this.closed || Date.now() > until) return this.unwatch();
+      if (this.closed || Date.now() > until) return this.unwatch(role);
       running = true;
-      // Starts from a root node (never from defaults: a client without options would dial localhost:6379).
-      slots.rediscover!({ options: roots[next++ % roots.length] })
+      this.rereadOnce(role, before, turn++)
         .then(
-          () => {
-            if (mastersOf(slots) === before) return;
-            this.unwatch();
-            if (client === this.main) this.resubscribe();
+          (changed) => {
+            if (changed) this.unwatch(role);
           },
           (error: unknown) => this.emitError(error),
         )
         .finally(() => (running = false));
     }, REDISCOVER_EVERY_MS);
-    this.watching.unref();
+    timer.unref();
+    this.watchers.set(role, timer);
   }
 
-  private unwatch(): void {
-    clearInterval(this.watching);
-    this.watching = undefined;
+  private unwatch(role: Role): void {
+    clearInterval(this.watchers.get(role));
+    this.watchers.delete(role);
   }
 
-  private resubscribe(): void {
-    if (this.closed || !this.main.isOpen) return;
-    for (const [channel, listener] of this.sharded)
-      this.main.sSubscribe([channel], listener).catch((error: unknown) => this.emitError(error));
+  /** Re-reads the slot map once; true when the masters changed (and the driver followed). */
+  private async rereadOnce(role: Role, before: string, turn: number): Promise<boolean> {
+    const client = this.clientOf(role);
+    if (this.refresh !== undefined) {
+      const masters = client.masters ?? [];
+      // Starts from each master in turn (a dead one fails and node-redis goes on with the root nodes).
+      if (masters.length > 0) await this.refreshOf(client)?.(masters[turn % masters.length]!);
+      if (mastersKey(client.masters) === before) return false;
+      if (role === 'main') this.resubscribe(this.sharded, 'sharded');
+      return true;
+    }
+    return this.tryFreshClient(role, before);
   }
 
-  private listen(client: NodeRedisClusterClient, event: string, listener: (...args: unknown[]) => void): void {
-    client.on(event, listener);
-    this.detach.push(() => client.off(event, listener));
+  private refreshOf(client: NodeRedisClusterClient): SlotMapRefresh | undefined {
+    return client === this.main ? this.refresh : probeSlotRefresh(client);
+  }
+
+  // Public API only: a fresh cluster client reads the map from scratch; swapped in if it differs.
+  private async tryFreshClient(role: Role, before: string): Promise<boolean> {
+    const fresh = this.clientOf(role).duplicate();
+    this.probes.add(fresh);
+    const swallow = (): void => {};
+    fresh.on('error', swallow);
+    fresh.on('node-error', swallow);
+    try {
+      await withTimeout(fresh.connect(), 2000, 'cluster re-read');
+    } catch (error) {
+      this.probes.delete(fresh);
+      this.drop(fresh);
+      throw error;
+    }
+    this.probes.delete(fresh);
+    const masters = fresh.masters;
+    if (this.closed || (Array.isArray(masters) && mastersKey(masters) === before)) {
+      this.drop(fresh);
+      return false;
+    }
+    fresh.off('error', swallow);
+    fresh.off('node-error', swallow);
+    const old = this.clientOf(role);
+    if (role === 'main') this.main = fresh;
+    else this.block = fresh;
+    this.attach(fresh, role);
+    this.drop(old);
+    if (role === 'main') {
+      this.resubscribe(this.classic, 'classic');
+      this.resubscribe(this.sharded, 'sharded');
+      this.readyListeners.forEach((listener) => listener());
+    }
+    return true;
+  }
+
+  /** Subscribes again to every channel of `which` on the command client, retrying the ones that fail. */
+  private resubscribe(which: Map<string, Listener>, kind: 'classic' | 'sharded', only?: ReadonlySet<string>): void {
+    if (this.closed) return;
+    const failed = new Set<string>();
+    const attempts: Array<Promise<unknown>> = [];
+    for (const [channel, listener] of which) {
+      if (only !== undefined && !only.has(channel)) continue;
+      const subscribing =
+        kind === 'sharded' ? this.main.sSubscribe([channel], listener) : this.main.subscribe([channel], listener);
+      attempts.push(
+        subscribing.catch((error: unknown) => {
+          failed.add(channel);
+          this.emitError(error);
+        }),
+      );
+    }
+    void Promise.all(attempts).then(() => {
+      if (failed.size === 0 || this.closed) return;
+      setTimeout(() => this.resubscribe(which, kind, failed), RESUBSCRIBE_RETRY_MS).unref();
+    });
   }
 
   private emitError(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     for (const listener of this.errorListeners) listener(err);
   }
-}
-
-/** The internals of node-redis 5/6's slot map used here (absent on other versions: nothing is done). */
-interface Slots {
-  rediscover?: (start: unknown) => Promise<unknown>;
-  masters?: Array<{ address?: string }>;
-}
-
-function mastersOf(slots: Slots | undefined): string {
-  return (slots?.masters ?? []).map((master) => master.address).join(',');
 }
 
 /** The key a command is routed by: a script's first key, a command's first argument; none for PUBLISH. */

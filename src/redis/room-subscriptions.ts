@@ -3,8 +3,8 @@
  * On a Redis Cluster, the sharded channels of the rooms this node has local members in: subscribed
  * (`SSUBSCRIBE`, on the master of the room's slot) when the first local member joins, before the
  * join completes, so no broadcast sent after a join is missed; unsubscribed a moment after the last
- * one left (a sweep, since a disconnect does not list the rooms it leaves). node-redis moves the
- * subscriptions with their slots (failover, resharding).
+ * one left (a sweep, since a disconnect does not list the rooms it leaves). The driver keeps them
+ * across failovers and slot moves (node-redis-cluster-driver.ts).
  */
 import type { AdapterHost } from '../adapter/adapter';
 import type { ClusterMember } from './cluster-member';
@@ -45,7 +45,7 @@ export class RoomSubscriptions {
         'SSUBSCRIBE',
       );
     } catch (error) {
-      // node-redis keeps the listener and subscribes once the slot's master is reachable again.
+      // The driver holds the channel and retries (its master is away: after the promotion).
       member.warn('subscribe', 'Redis SSUBSCRIBE of a room channel failed', error);
     }
   }

@@ -86,23 +86,37 @@ export class RedisCluster {
     return this.nodes.filter((node) => ports.includes(node.port));
   }
 
-  /** The master serving `key`'s slot now. */
+  /** The master serving `key`'s slot now (throws while none does, during a failover). */
   masterOf(key: string): ClusterNode {
-    const live = this.nodes.find((node) => node.child.exitCode === null && node.child.signalCode === null)!;
+    const live = this.nodes.find(isAlive)!;
     const slot = Number(cli(live.port, ['CLUSTER', 'KEYSLOT', key]));
-    const lines = cli(live.port, ['CLUSTER', 'NODES']).split('\n');
-    for (const line of lines) {
+    const range = this.slotRanges().find((r) => slot >= r.from && slot <= r.to);
+    const node = this.nodes.find((n) => n.port === range?.port);
+    if (node === undefined) throw new Error(`no master serves ${key}`);
+    return node;
+  }
+
+  /** The slot ranges the live masters serve now, as a surviving node sees them. */
+  slotRanges(): Array<{ from: number; to: number; port: number }> {
+    const live = this.nodes.find(isAlive);
+    if (live === undefined) return [];
+    const out: Array<{ from: number; to: number; port: number }> = [];
+    for (const line of cli(live.port, ['CLUSTER', 'NODES']).split('\n')) {
       const parts = line.split(' ');
       if (!/master/.test(parts[2] ?? '') || /fail/.test(parts[2] ?? '')) continue;
+      const port = Number(/:(\d+)@/.exec(parts[1] ?? '')?.[1]);
       for (const range of parts.slice(8)) {
+        if (range.startsWith('[')) continue; // a slot being migrated
         const [from, to] = range.split('-').map(Number);
-        if (slot >= from! && slot <= (to ?? from!)) {
-          const port = Number(/:(\d+)@/.exec(parts[1] ?? '')?.[1]);
-          return this.nodes.find((node) => node.port === port)!;
-        }
+        out.push({ from: from!, to: to ?? from!, port });
       }
     }
-    throw new Error(`no master serves ${key}`);
+    return out;
+  }
+
+  /** `CLUSTER INFO` of the node on `port`. */
+  static info(port: number): string {
+    return cli(port, ['CLUSTER', 'INFO']);
   }
 
   /** SIGKILLs one node (like a crash) and waits for its exit. */
@@ -125,6 +139,10 @@ export class RedisCluster {
     this.nodes = [];
     if (this.dir !== '') rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function isAlive(node: ClusterNode): boolean {
+  return node.child.exitCode === null && node.child.signalCode === null;
 }
 
 function cli(port: number, args: string[]): string {
