@@ -96,6 +96,9 @@ export class NodeWsTransport implements Transport {
   }
 
   prepare(text: string): PreparedFrame {
+    // Its recipients' writes wait for the end of the tick, so the packets a node delivers in one tick
+    // (broadcasts from other nodes read in one chunk, a handler's emits) leave in one write per socket.
+    this.batcher.untilTickEnd();
     // Encoded and framed once by ws's own framer, for every recipient; the text alone when that is off.
     if (!this.fastPaths.preframe) return { text };
     const frame: NodePreparedFrame = { text, frame: frameText(text) };
@@ -198,7 +201,8 @@ export class NodeWsTransport implements Transport {
     const listeners = (this.listeners ??= socketListeners(engine, this.listenerContext()));
     ws.connection = connection;
     ws.raw = raw as unknown as NodeSocket['raw'];
-    if (this.fastPaths.batch) ws.batcher = this.batcher;
+    // Without the `batch` probe no frame starts a burst, but fan-out still corks (public net API only).
+    ws.batcher = this.batcher;
     ws.on('message', listeners.message);
     ws.on('close', listeners.close);
     ws.on('pong', listeners.pong);
