@@ -174,6 +174,7 @@ test('a broadcast to 5 members is framed once and the same frame is written to e
     } else {
       expect(framed).toBe(1);
       expect(new Set(lists).size).toBe(1); // one array object: the bytes were built once
+      expect(lists[0]).toHaveLength(1); // header and payload in one buffer: one chunk per recipient's write
     }
   } finally {
     frame.mockRestore();
