@@ -10,16 +10,25 @@
  * (every push logged in a Redis stream by one script, delivered from pub/sub), and the ratios on/off
  * are printed.
  *
- * Run: `npm run bench:redis` (or `-- --quick`, `-- --recovery`). Prints deliveries/s and server CPU µs per delivery
+ * With `--shards`, only the inbound traffic per node is measured instead, on one Redis and on a Redis
+ * Cluster (3 masters + 3 replicas started here): 4 nodes, each with a member in its own quarter of 40
+ * rooms, every node emitting to every room; it prints the broadcasts Redis brought each node (one
+ * Redis: all of the others' traffic; the cluster's sharded channels: only its own rooms').
+ *
+ * Run: `npm run bench:redis` (or `-- --quick`, `-- --recovery`, `-- --shards`). Prints deliveries/s and server CPU µs per delivery
  * (min / median / max of 5 s windows after a 3 s warm-up), per BENCHMARK-PROTOCOL.md.
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import { RedisAdapter } from 'ws-controllers/redis';
 import { startChildNode, type ChildNode } from '../test/redis/support/child-node-process';
+import { RedisCluster } from '../test/redis/support/redis-cluster';
 import { RedisServer } from '../test/redis/support/redis-server';
+import { measureShardTraffic, type ShardTraffic } from '../test/redis/support/shard-traffic';
 
 const quick = process.argv.includes('--quick');
 const withRecovery = process.argv.includes('--recovery');
+const shardsOnly = process.argv.includes('--shards');
 const SUBSCRIBERS = quick ? 200 : 1000;
 const IN_FLIGHT = 8;
 const WARMUP_MS = quick ? 1000 : 3000;
@@ -153,7 +162,44 @@ async function runPair(
   }
 }
 
+/** Inbound broadcasts per node on one Redis and on a Redis Cluster (`--shards`). */
+async function runShards(): Promise<void> {
+  const nodes = 4;
+  const roomsPerNode = 10;
+  const rounds = quick ? 5 : 25;
+  const single = new RedisServer();
+  const cluster = new RedisCluster();
+  await Promise.all([single.start(), cluster.start()]);
+  try {
+    const shape = { nodes, roomsPerNode, rounds };
+    console.log(
+      `redis-shards: ${nodes} nodes, each with one member in its own ${roomsPerNode} of ${nodes * roomsPerNode} rooms; every node emits to every room, ${rounds} rounds (${nodes * nodes * roomsPerNode * rounds} broadcasts); inbound = the broadcasts Redis brought each node`,
+    );
+    const line = (name: string, t: ShardTraffic, reference?: ShardTraffic): void => {
+      const others = t.published - t.published / nodes; // what the other nodes emitted, per node
+      const share = t.inbound.map((n) => `${Math.round((100 * n) / others)} %`).join(' / ');
+      const ratio = reference === undefined ? '' : `  |  vs one Redis ${(median(t.inbound) / median(reference.inbound)).toFixed(2)}`;
+      console.log(
+        `${name.padEnd(36)} inbound per node ${t.inbound.join(' / ')}  |  needed ${t.needed.join(' / ')}  |  share of the others' traffic ${share}${ratio}`,
+      );
+    };
+    const flat = await measureShardTraffic(
+      () => new RedisAdapter({ url: single.url, keyPrefix: 'bench-flat', logger: false }),
+      shape,
+    );
+    line('one Redis (PUBLISH, one channel)', flat);
+    const sharded = await measureShardTraffic(
+      () => new RedisAdapter({ cluster: { rootNodes: cluster.rootNodes }, keyPrefix: 'bench-shards', logger: false }),
+      shape,
+    );
+    line('Redis Cluster (SPUBLISH per room)', sharded, flat);
+  } finally {
+    await Promise.all([single.stop(), cluster.stop()]);
+  }
+}
+
 async function main(): Promise<void> {
+  if (shardsOnly) return runShards();
   const redis = new RedisServer();
   await redis.start();
   const redisPid = (redis as unknown as { child?: { pid?: number } }).child?.pid;
