@@ -9,9 +9,13 @@
  * node-redis's slot map in place, and through its public-API fallback (a fresh cluster client).
  */
 import { createCluster } from 'redis';
-import { NodeRedisClusterDriver, type NodeRedisClusterClient } from 'ws-controllers/redis';
+import { bootstrap, type WsApp } from 'ws-controllers';
+import { NodeRedisClusterDriver, RedisAdapter, type NodeRedisClusterClient } from 'ws-controllers/redis';
 import { keySlot } from '../../src/redis/key-slot';
-import type { TestSocket } from '../support/ws-test-client';
+import { RecoveryModule } from '../recovery/fixture';
+import { drop, offsetsOf, open, resumeUrl } from '../recovery/support';
+import { testOptions } from '../support/quiet';
+import { urlOf, type TestSocket } from '../support/ws-test-client';
 import { startChildNode, type ChildNode } from './support/child-node-process';
 import { openClient } from './support/cluster-helpers';
 import { RedisCluster, type ClusterNode } from './support/redis-cluster';
@@ -223,7 +227,150 @@ describeRedis('Redis Cluster: SIGKILL of a master under traffic', () => {
       }
     },
   );
+  test('with recovery on, broadcasts stay at most once for open connections; a resume after the failover replays the logged tail, each once', async () => {
+    const recovery = { windowMs: 60_000, maxPerRoom: 5000 };
+    const keyPrefix = 'failover-recovery';
+    // The killed master serves the room (its log and channel), not the sessions' slot.
+    const sessionsMaster = redis.masterOf(`{${keyPrefix}}:nodes`);
+    const victim = redis.masters().find((m) => m !== sessionsMaster)!;
+    const room = pickRooms(redis, 1).find((r) => redis.masterOf(channelOf(r)) === victim)!;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const apps: WsApp[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const adapter = new RedisAdapter({
+          cluster: { rootNodes: redis.rootNodes },
+          keyPrefix,
+          logger: false,
+        });
+        apps.push(await bootstrap(RecoveryModule, { ...testOptions, recovery, adapter }));
+      }
+      const [a, b] = apps as [WsApp, WsApp];
+      const ann = await open(urlOf(a.port, '/chat?user=ann'));
+      const bob = await open(urlOf(b.port, '/chat?user=bob'));
+      sockets.push(ann.socket, bob.socket);
+      await ann.socket.request('join', room, 10_000);
+      await bob.socket.request('join', room, 10_000);
+
+      const said: Array<{ text: string; at: number; ok?: boolean }> = [];
+      const replies: Array<Promise<void>> = [];
+      const traffic = setInterval(() => {
+        const push = { text: `m${said.length}`, at: Date.now() } as (typeof said)[number];
+        said.push(push);
+        replies.push(
+          bob.socket.request('say', { room, text: push.text }, 30_000).then(
+            (m) => void (push.ok = m.payload === 'ok'),
+            () => void (push.ok = false),
+          ),
+        );
+      }, 50);
+      const live = (): string[] =>
+        ann.socket.received.filter((m) => m.event === 'said').map((m) => String(m.payload));
+      let promotedAt = 0;
+      let killedAt = 0;
+      try {
+        await waitUntil(() => live().length >= 20, 30_000, 'live pushes before the kill');
+        killedAt = Date.now();
+        await redis.kill(victim);
+        await waitUntil(
+          () => {
+            const now = servingMaster(redis, channelOf(room));
+            return now !== undefined && now !== victim && redis.nodes.filter(alive).every(clusterOk);
+          },
+          30_000,
+          'the promotion of a replica',
+        );
+        promotedAt = Date.now();
+        // Live pushes flow again (one sent after the promotion arrives).
+        await waitUntil(
+          () => live().some((text) => said.find((p) => p.text === text)!.at > promotedAt),
+          RESUME_BOUND_MS,
+          'a live push sent after the promotion',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 2000)); // and keep flowing
+      } finally {
+        clearInterval(traffic);
+      }
+      await Promise.all(replies);
+      await settle([ann.socket], 1000);
+      const seenLive = live();
+
+      await drop(ann.socket);
+      // Said while the client is away, after the failover: the tail its resume must replay.
+      for (let k = 0; k < 5; k++) {
+        said.push({ text: `m${said.length}`, at: Date.now() });
+        await bob.socket.request('say', { room, text: said[said.length - 1]!.text }, 30_000);
+      }
+      const again = await open(
+        resumeUrl(a.port, '/chat', ann.session.token, offsetsOf(ann.socket.received), 'user=ann&'),
+      );
+      sockets.push(again.socket);
+      expect(again.session).toMatchObject({ id: ann.session.id, resumed: true });
+      await bob.socket.request('say', { room, text: 'after' }, 30_000);
+      await again.socket.waitFor((m) => m.payload === 'after', 10_000);
+      const replayed = again.socket.received
+        .filter((m) => m.event === 'said' && m.payload !== 'after')
+        .map((m) => String(m.payload));
+
+      // What the room's log holds now (on the promoted replica): what a resume can replay.
+      const logged = await loggedTexts(redis, `${keyPrefix}:{room:${room}}:log`);
+      const got = [...seenLive, ...replayed];
+      const dropped = said.filter((p) => !got.includes(p.text));
+      const lastLive = logged.findIndex((t) => t === seenLive[seenLive.length - 1]);
+      const holes = logged.slice(0, lastLive).filter((t) => !got.includes(t));
+      console.log(
+        `cluster failover with recovery: ${JSON.stringify({
+          said: said.length,
+          live: seenLive.length,
+          replayed: replayed.length,
+          logged: logged.length,
+          liveNotLogged: seenLive.filter((t) => !logged.includes(t)).length,
+          dropped: dropped.length,
+          holes: holes.map((t) => said.find((p) => p.text === t)!.at - promotedAt),
+          droppedWithinMs: dropped.length === 0 ? 0 : Math.max(...dropped.map((p) => p.at)) - killedAt,
+        })}`,
+      );
+      expect(new Set(got).size).toBe(got.length); // each push once, live or replayed
+      const index = (text: string): number => Number(text.slice(1));
+      expect(replayed.map(index)).toEqual(replayed.map(index).sort((x, y) => x - y)); // in the order said
+      // A resume replays the logged pushes after the client's last offset (the tail it missed), never
+      // a hole before it: a push logged and published while its node was not yet subscribed again,
+      // followed by pushes it did receive, is lost for that connection.
+      expect(replayed).toEqual(logged.slice(lastLive + 1).filter((t) => t !== 'after'));
+      expect(replayed.slice(-5)).toEqual(said.slice(-5).map((p) => p.text));
+      // What was lost (never logged: its master was dead; or a hole) was said during the failover only.
+      expect(dropped.filter((p) => p.at < killedAt - 1000 || p.at > promotedAt + RESUME_BOUND_MS)).toEqual(
+        [],
+      );
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await Promise.all(apps.map((app) => app.close({ timeoutMs: 2000 })));
+    }
+  });
 });
+
+/** The payloads of a room log's entries. */
+async function loggedTexts(redis: RedisCluster, key: string): Promise<string[]> {
+  const client = createCluster({
+    rootNodes: redis.nodes.filter(alive).map((n) => ({ url: `redis://127.0.0.1:${n.port}` })),
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const entries = (await client.sendCommand(key, true, ['XRANGE', key, '-', '+'])) as Array<
+      [string, string[]]
+    >;
+    return entries.map(([, fields]) => {
+      const data = fields[fields.indexOf('d') + 1] ?? '{}';
+      return String((JSON.parse(data) as { payload?: unknown }).payload);
+    });
+  } finally {
+    client.destroy();
+  }
+}
 
 function channelOf(room: string): string {
   return `failover:{room:${room}}#room`;

@@ -68,11 +68,16 @@ export class RedisCluster {
     await waitFor(() => this.healthy(), 'cluster_state:ok on every node', 60_000);
   }
 
-  /** Every node answers `cluster_state:ok` and every replica is in sync. */
+  /**
+   * Every node answers `cluster_state:ok` and every replica's link to its master is up (a replica
+   * that never synced refuses to take over: its data is too old).
+   */
   healthy(): boolean {
-    return this.nodes.every(
-      (node) => node.child.exitCode === null && node.child.signalCode === null && /cluster_state:ok/.test(cli(node.port, ['CLUSTER', 'INFO'])),
-    );
+    return this.nodes.every((node) => {
+      if (!isAlive(node) || !/cluster_state:ok/.test(cli(node.port, ['CLUSTER', 'INFO']))) return false;
+      const replication = cli(node.port, ['INFO', 'replication']);
+      return !/role:slave/.test(replication) || /master_link_status:up/.test(replication);
+    });
   }
 
   /** The nodes serving slots now (masters), by port. */
