@@ -178,7 +178,10 @@ async function runShards(): Promise<void> {
     const line = (name: string, t: ShardTraffic, reference?: ShardTraffic): void => {
       const others = t.published - t.published / nodes; // what the other nodes emitted, per node
       const share = t.inbound.map((n) => `${Math.round((100 * n) / others)} %`).join(' / ');
-      const ratio = reference === undefined ? '' : `  |  vs one Redis ${(median(t.inbound) / median(reference.inbound)).toFixed(2)}`;
+      const ratio =
+        reference === undefined
+          ? ''
+          : `  |  vs one Redis ${(median(t.inbound) / median(reference.inbound)).toFixed(2)}`;
       console.log(
         `${name.padEnd(36)} inbound per node ${t.inbound.join(' / ')}  |  needed ${t.needed.join(' / ')}  |  share of the others' traffic ${share}${ratio}`,
       );
@@ -189,7 +192,12 @@ async function runShards(): Promise<void> {
     );
     line('one Redis (PUBLISH, one channel)', flat);
     const sharded = await measureShardTraffic(
-      () => new RedisAdapter({ cluster: { rootNodes: cluster.rootNodes }, keyPrefix: 'bench-shards', logger: false }),
+      () =>
+        new RedisAdapter({
+          cluster: { rootNodes: cluster.rootNodes },
+          keyPrefix: 'bench-shards',
+          logger: false,
+        }),
       shape,
     );
     line('Redis Cluster (SPUBLISH per room)', sharded, flat);
