@@ -1,30 +1,14 @@
 /**
  * One cluster node in a child process (for SIGKILL / SIGSTOP tests). Argument: JSON of
- * RedisAdapterOptions (with `recovery`: the app's session recovery option). Prints `{"port", "nodeId"}` once listening; exits when stdin closes.
+ * RedisAdapterOptions (with `recovery`: the app's session recovery option); see serve-child.ts.
  */
-import 'reflect-metadata';
 import { bootstrap } from 'ws-controllers';
 import { RedisAdapter, type RedisAdapterOptions } from 'ws-controllers/redis';
 import { ContractModule } from '../../adapter/contract-app';
+import { serveChild } from './serve-child';
 
-async function main(): Promise<void> {
-  const { recovery, ...options } = JSON.parse(process.argv[2] ?? '{}') as RedisAdapterOptions & {
-    recovery?: boolean | object;
-  };
+serveChild<RedisAdapterOptions & { recovery?: boolean | object }>(async ({ recovery, ...options }) => {
   const adapter = new RedisAdapter({ ...options, logger: false });
-  const app = await bootstrap(ContractModule, {
-    port: 0,
-    host: '127.0.0.1',
-    logger: false,
-    adapter,
-    recovery,
-  });
-  process.stdout.write(`${JSON.stringify({ port: app.port, nodeId: adapter.nodeId })}\n`);
-  process.stdin.on('end', () => void app.close().finally(() => process.exit(0)));
-  process.stdin.resume();
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
+  const app = await bootstrap(ContractModule, { port: 0, host: '127.0.0.1', logger: false, adapter, recovery });
+  return { app, nodeId: adapter.nodeId };
 });
