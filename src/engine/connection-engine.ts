@@ -52,6 +52,11 @@ function refusal(status: number, code: string, message: string): UpgradeResult {
   return { accepted: false, status, code, message };
 }
 
+// A gate or hook that answered `false`.
+function forbidden(): WsException {
+  return new WsException(ErrorCodes.FORBIDDEN, 'Connection refused', { status: 403 });
+}
+
 /** Drives connections for one app. */
 export class ConnectionEngine implements TransportEngine<EngineConnection> {
   /** Connections whose socket is open (or closing). */
@@ -86,8 +91,18 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   }
 
   /** Decides an upgrade: route by path, then run the gates and `@OnConnect` hooks. */
-  async upgrade(handshake: Handshake): Promise<UpgradeResult> {
-    const result = await this.decide(handshake);
+  upgrade(handshake: Handshake): Promise<UpgradeResult> {
+    let decided: UpgradeResult | Promise<UpgradeResult>;
+    try {
+      decided = this.decide(handshake);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (isThenable(decided)) return decided.then((result) => this.decided(handshake, result));
+    return Promise.resolve(this.decided(handshake, decided));
+  }
+
+  private decided(handshake: Handshake, result: UpgradeResult): UpgradeResult {
     if (!result.accepted) this.refused(handshake, result.status, result.code, result.message);
     return result;
   }
@@ -98,28 +113,65 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     for (const observer of this.observers) observer.refused?.(handshake, status, code);
   }
 
-  private async decide(handshake: Handshake): Promise<UpgradeResult> {
+  // Synchronous as long as every gate and hook answers synchronously: a promise (and a handshake
+  // timer) only for the ones that return one, not one per gate.
+  private decide(handshake: Handshake): UpgradeResult | Promise<UpgradeResult> {
     if (this.shuttingDown) return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
     const match = this.routes.match(handshake.path);
     if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
-    const controller = match.target;
     const recovery = this.recovery;
-    let query = handshake.query;
-    let candidate: ResumeCandidate | undefined;
-    if (recovery !== undefined) ({ query, candidate } = await recovery.begin(handshake.query, handshake.path));
-    const init = { ...handshake, query, params: match.params, id: candidate?.record.id };
+    if (recovery === undefined) return this.start(handshake, match.target, match.params, handshake.query, undefined);
+    return recovery
+      .begin(handshake.query, handshake.path)
+      .then(({ query, candidate }) => this.start(handshake, match.target, match.params, query, candidate));
+  }
+
+  private start(
+    handshake: Handshake,
+    controller: CompiledController,
+    params: Record<string, string>,
+    query: Record<string, string>,
+    candidate: ResumeCandidate | undefined,
+  ): UpgradeResult | Promise<UpgradeResult> {
+    const init = { path: handshake.path, query, headers: handshake.headers, params, remoteAddress: handshake.remoteAddress, id: candidate?.record.id };
     const connection: EngineConnection = new Connection(init, this.hub);
     connection.controller = controller;
+    const recovery = this.recovery;
     if (recovery !== undefined) recovery.attach(connection, candidate);
+    return this.admit(connection, controller, candidate, 0);
+  }
+
+  // Runs the gates, then the `@OnConnect` hooks, from `step` on; awaits (within the handshake timeout)
+  // only a step that returns a promise, then goes on from the next one.
+  private admit(connection: EngineConnection, controller: CompiledController, candidate: ResumeCandidate | undefined, step: number): UpgradeResult | Promise<UpgradeResult> {
+    const gates = this.gates;
+    const hooks = controller.connectHooks;
+    const steps = gates.length + hooks.length;
     try {
-      for (const gate of this.gates) await this.check(gate(connection, controller));
-      for (const hook of controller.connectHooks) await this.check(hook.invoke(connection, undefined, {}));
-      // Recovery: the session is stored (or the old one claimed) only for an accepted handshake.
-      if (recovery !== undefined) await recovery.admit(connection, candidate);
+      for (; step < steps; step++) {
+        const outcome = step < gates.length ? gates[step]!(connection, controller) : hooks[step - gates.length]!.invoke(connection, undefined, {});
+        if (isThenable(outcome)) {
+          const next = step + 1;
+          return this.withTimeout(outcome).then(
+            (result) => (result === false ? this.refuse(forbidden(), controller, connection) : this.admit(connection, controller, candidate, next)),
+            (error: unknown) => this.refuse(error, controller, connection),
+          );
+        }
+        if (outcome === false) throw forbidden();
+      }
     } catch (error) {
-      this.abandon(connection);
-      return this.refusalFor(error, controller, connection);
+      return this.refuse(error, controller, connection);
     }
+    // Recovery: the session is stored (or the old one claimed) only for an accepted handshake.
+    const recovery = this.recovery;
+    if (recovery === undefined) return this.accept(connection);
+    return recovery.admit(connection, candidate).then(
+      () => this.accept(connection),
+      (error: unknown) => this.refuse(error, controller, connection),
+    );
+  }
+
+  private accept(connection: EngineConnection): UpgradeResult {
     if (this.shuttingDown) {
       this.abandon(connection);
       return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
@@ -127,10 +179,9 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     return { accepted: true, connection };
   }
 
-  // A gate or hook result: `false` (possibly after awaiting, within the handshake timeout) refuses.
-  private async check(outcome: unknown): Promise<void> {
-    const result = isThenable(outcome) ? await this.withTimeout(outcome) : outcome;
-    if (result === false) throw new WsException(ErrorCodes.FORBIDDEN, 'Connection refused', { status: 403 });
+  private refuse(error: unknown, controller: CompiledController, connection: EngineConnection): UpgradeResult {
+    this.abandon(connection);
+    return this.refusalFor(error, controller, connection);
   }
 
   private withTimeout(promise: PromiseLike<unknown>): Promise<unknown> {
