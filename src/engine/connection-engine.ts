@@ -4,6 +4,7 @@
  * socket, dispatch frames to compiled handlers, run disconnect hooks, shut down. Transports call in.
  */
 import { withTimeout } from '../util/with-timeout';
+import { DeadlineQueue } from './deadline-queue';
 import { CloseCodes } from '../protocol/close-codes';
 import type { Logger } from '../util/logger';
 import { Connection } from '../connections/connection';
@@ -66,6 +67,8 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   private shuttingDown = false;
   private readonly observers: readonly EngineObserver[];
   private readonly gates: readonly UpgradeGate[];
+  /** Handshake timeouts of the gates and hooks awaited right now. */
+  private readonly deadlines: DeadlineQueue | undefined;
 
   constructor(
     private readonly routes: RouteTable<CompiledController>,
@@ -75,6 +78,9 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   ) {
     this.observers = settings.observers ?? [];
     this.gates = settings.gates ?? [];
+    // A non-finite timeout means none (as `withTimeout` reads it).
+    const ms = settings.handshakeTimeoutMs;
+    this.deadlines = Number.isFinite(ms) ? new DeadlineQueue(ms) : undefined;
   }
 
   private recovery: SessionRecovery | undefined;
@@ -150,13 +156,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     try {
       for (; step < steps; step++) {
         const outcome = step < gates.length ? gates[step]!(connection, controller) : hooks[step - gates.length]!.invoke(connection, undefined, {});
-        if (isThenable(outcome)) {
-          const next = step + 1;
-          return this.withTimeout(outcome).then(
-            (result) => (result === false ? this.refuse(forbidden(), controller, connection) : this.admit(connection, controller, candidate, next)),
-            (error: unknown) => this.refuse(error, controller, connection),
-          );
-        }
+        if (isThenable(outcome)) return this.awaitStep(outcome, connection, controller, candidate, step + 1);
         if (outcome === false) throw forbidden();
       }
     } catch (error) {
@@ -171,6 +171,36 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     );
   }
 
+  // A step's promise, raced against the handshake timeout (one shared timer); then the steps after it.
+  private awaitStep(
+    outcome: PromiseLike<unknown>,
+    connection: EngineConnection,
+    controller: CompiledController,
+    candidate: ResumeCandidate | undefined,
+    next: number,
+  ): Promise<UpgradeResult> {
+    return new Promise<UpgradeResult>((resolve, reject) => {
+      let decided = false;
+      const finish = (result: () => UpgradeResult | Promise<UpgradeResult>): void => {
+        if (decided) return; // a late answer after the timeout is ignored
+        decided = true;
+        if (deadline !== undefined) this.deadlines!.cancel(deadline);
+        try {
+          resolve(result());
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
+      const deadline = this.deadlines?.add(() =>
+        finish(() => this.refuse(new WsException('HANDSHAKE_TIMEOUT', 'Connection handler timed out', { status: 503 }), controller, connection)),
+      );
+      outcome.then(
+        (result) => finish(() => (result === false ? this.refuse(forbidden(), controller, connection) : this.admit(connection, controller, candidate, next))),
+        (error: unknown) => finish(() => this.refuse(error, controller, connection)),
+      );
+    });
+  }
+
   private accept(connection: EngineConnection): UpgradeResult {
     if (this.shuttingDown) {
       this.abandon(connection);
@@ -182,12 +212,6 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
   private refuse(error: unknown, controller: CompiledController, connection: EngineConnection): UpgradeResult {
     this.abandon(connection);
     return this.refusalFor(error, controller, connection);
-  }
-
-  private withTimeout(promise: PromiseLike<unknown>): Promise<unknown> {
-    return withTimeout(promise, this.settings.handshakeTimeoutMs, () => {
-      throw new WsException('HANDSHAKE_TIMEOUT', 'Connection handler timed out', { status: 503 });
-    });
   }
 
   private refusalFor(error: unknown, controller: CompiledController, connection: EngineConnection): UpgradeResult {
