@@ -13,6 +13,7 @@ import type { WsDeflateSetting } from './deflate';
 import { Heartbeat } from './heartbeat';
 import { PingGuard } from './ping-guard';
 import { writeRefusal } from './http-refusal';
+import { parseQuery } from './handshake-query';
 import { defaultMemoryBudget, MemoryBudget, type EvictionCause } from './memory-budget';
 import { NodeSocket, type NodePreparedFrame } from './node-socket';
 import { interceptRequests, serveSideRoute } from './node-side-routes';
@@ -247,8 +248,7 @@ function toHandshake(req: IncomingMessage): Handshake {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  // fromEntries defines own properties, so a `__proto__` parameter cannot reach the prototype.
-  const query = queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1)));
+  const query = queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1));
   return { path, query, headers: { ...req.headers }, remoteAddress: req.socket.remoteAddress ?? '' };
 }
 
