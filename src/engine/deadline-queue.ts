@@ -2,7 +2,9 @@
  * @module engine/deadline-queue
  * Many races against one fixed delay on a single timer. Entries expire in the order they were added
  * (they all wait the same time), so arming a handshake's timeout is an array push instead of a
- * `setTimeout`/`clearTimeout` pair (about 3 µs together on a small VM, at every upgrade).
+ * `setTimeout`/`clearTimeout` pair (about 3 µs together on a small VM, at every upgrade). The timer is
+ * unref'd and left to run out when the last deadline is decided (not cleared and armed again at every
+ * handshake that is decided within its tick); when it fires with nothing pending it is not armed again.
  */
 
 /** One pending deadline; `cancel` it once its race is decided. */
@@ -13,7 +15,7 @@ export interface Deadline {
   fire: (() => void) | undefined;
 }
 
-/** Deadlines `ms` after each `add`, on one timer, armed only while some are pending. */
+/** Deadlines `ms` after each `add`, on one unref'd timer. */
 export class DeadlineQueue {
   private entries: Deadline[] = [];
   private head = 0;
@@ -24,6 +26,11 @@ export class DeadlineQueue {
   /** Pending (not yet expired nor cancelled) deadlines, and cancelled ones not trimmed yet. */
   get size(): number {
     return this.entries.length - this.head;
+  }
+
+  /** Whether the timer is armed (it may outlive the last deadline by up to `ms`; it never holds the process). */
+  get armed(): boolean {
+    return this.timer !== undefined;
   }
 
   /** Runs `fire` `ms` from now, unless the returned deadline is cancelled first. */
@@ -42,21 +49,17 @@ export class DeadlineQueue {
 
   private arm(delay: number): void {
     this.timer = setTimeout(this.expire, Math.max(0, delay));
+    this.timer.unref?.();
   }
 
-  // Drops decided entries from the head; with none left pending, the timer goes too, so it never
-  // keeps the process alive past the last race (as a cleared setTimeout would not).
+  // Drops decided entries from the head (the array is kept, emptied, when none is left).
   private trim(): void {
     const entries = this.entries;
     let head = this.head;
     while (head < entries.length && entries[head]!.fire === undefined) head++;
     if (head === entries.length) {
-      this.entries = [];
+      entries.length = 0;
       this.head = 0;
-      if (this.timer !== undefined) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-      }
       return;
     }
     // Compact now and then, so a queue that never empties does not grow without bound.

@@ -17,7 +17,7 @@ describe('DeadlineQueue', () => {
     expect(queue.size).toBe(0);
   });
 
-  it('never fires a cancelled deadline, and drops its timer once none is pending', async () => {
+  it('never fires a cancelled deadline; its timer never holds the process and is not armed again once none is pending', async () => {
     const queue = new DeadlineQueue(20);
     const fire = jest.fn();
     const first = queue.add(fire);
@@ -25,10 +25,11 @@ describe('DeadlineQueue', () => {
     queue.cancel(second);
     queue.cancel(first);
     expect(queue.size).toBe(0);
-    // No timer is left: nothing would keep the process alive.
-    expect((queue as unknown as { timer: unknown }).timer).toBeUndefined();
+    const timer = (queue as unknown as { timer: NodeJS.Timeout | undefined }).timer;
+    expect(timer?.hasRef()).toBe(false);
     await sleep(40);
     expect(fire).not.toHaveBeenCalled();
+    expect(queue.armed).toBe(false);
   });
 
   it('keeps firing the others when one in the middle is cancelled, and after a fire adds a new one', async () => {
