@@ -249,7 +249,8 @@ function toHandshake(req: IncomingMessage): Handshake {
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1));
-  return { path, query, headers: { ...req.headers }, remoteAddress: req.socket.remoteAddress ?? '' };
+  // The request's own headers object (a plain object made once for it), not a copy of it.
+  return { path, query, headers: req.headers, remoteAddress: req.socket.remoteAddress ?? '' };
 }
 
 // A closed connection's memory is freed only once its socket is gone: close, then drop it at once
