@@ -55,14 +55,14 @@ export class Hub implements ConnectionHub, AdapterHost {
   /** Makes a connection reachable by id, after its handshake. */
   register(connection: Connection): void {
     if (this.clients.get(connection.id) === connection) return; // a recovery session registers before it opens
-    this.clients.set(connection.id, connection);
-    const rooms = [...connection.rooms]; // joined during @OnConnect, before the cluster knew the client
-    this.cluster(
-      this.adapter.clientConnected(connection.id, connection.path).then(async () => {
-        for (const room of rooms) await this.adapter.joined(connection.id, room);
-      }),
-      'clientConnected',
-    );
+    const id = connection.id;
+    this.clients.set(id, connection);
+    const adapter = this.adapter;
+    // The rooms joined during @OnConnect, before the cluster knew the client: one after another, once
+    // it is registered (a chain of thens, not an async function: a few hundred bytes less per connect).
+    let registered = adapter.clientConnected(id, connection.path);
+    for (const room of connection.rooms) registered = registered.then(() => adapter.joined(id, room));
+    this.cluster(registered, 'clientConnected');
   }
 
   /** Removes a connection and all its memberships (on close, or when its handshake was refused). */
