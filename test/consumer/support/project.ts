@@ -80,14 +80,23 @@ export function startServer(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<Server> {
+  // Its own process group: a launcher (tsx's CLI) runs the server in a child of its own, which a kill of
+  // the launcher alone would leave listening after the tests.
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, WS_CONTROLLERS_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
+    try {
+      if (process.platform !== 'win32' && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // the group is gone already
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
