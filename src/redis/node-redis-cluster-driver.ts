@@ -14,7 +14,7 @@
  */
 import { createCluster } from 'redis';
 import { mastersKey, probeSlotRefresh, type ClusterMasterInfo, type SlotMapRefresh } from './cluster-slot-refresh';
-import { withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
+import { connectClients, withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
 
 type Listener = (message: string, channel: string) => void;
 
@@ -113,16 +113,7 @@ export class NodeRedisClusterDriver implements RedisDriver {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    const opening = [this.main, this.block]
-      .filter((client) => !client.isOpen)
-      .map((client) => client.connect().then(() => undefined));
-    try {
-      await withTimeout(Promise.all(opening), timeoutMs, 'connect');
-    } catch (error) {
-      for (const promise of opening) promise.catch(() => {});
-      await this.close();
-      throw new Error(`${this.owner} could not reach the Redis Cluster: ${(error as Error).message}`);
-    }
+    await connectClients([this.main, this.block], timeoutMs, () => this.close(), `${this.owner} could not reach the Redis Cluster`);
     this.connected = true;
     this.readyListeners.forEach((listener) => listener());
   }

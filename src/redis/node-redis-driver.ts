@@ -4,7 +4,7 @@
  * inbox reader), each with an `error` listener, a bounded command queue, and quick reconnects.
  */
 import { createClient } from 'redis';
-import { withTimeout, type RedisDriver, type RedisReply } from './redis-driver';
+import { connectClients, type RedisDriver, type RedisReply } from './redis-driver';
 
 /** The part of a node-redis client the driver uses (a `createClient()` result fits). */
 export interface NodeRedisClient {
@@ -94,16 +94,12 @@ export class NodeRedisDriver implements RedisDriver {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    const opening = [this.main, this.sub, this.block]
-      .filter((client) => !client.isOpen)
-      .map((client) => client.connect().then(() => undefined));
-    try {
-      await withTimeout(Promise.all(opening), timeoutMs, 'connect');
-    } catch (error) {
-      for (const promise of opening) promise.catch(() => {});
-      await this.close();
-      throw new Error(`${this.owner} could not reach Redis: ${(error as Error).message}`);
-    }
+    await connectClients(
+      [this.main, this.sub, this.block],
+      timeoutMs,
+      () => this.close(),
+      `${this.owner} could not reach Redis`,
+    );
   }
 
   command(args: readonly string[], _key?: string): Promise<RedisReply> {

@@ -64,3 +64,29 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 }
+
+/** A node-redis client (single or cluster) as `connectClients` opens it. */
+interface Openable {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+}
+
+/**
+ * Opens the clients not open yet within `timeoutMs`; when that fails, runs `close` and throws
+ * `<failure>: <cause>` (the drivers' shared start-up).
+ */
+export async function connectClients(
+  clients: readonly Openable[],
+  timeoutMs: number,
+  close: () => Promise<void>,
+  failure: string,
+): Promise<void> {
+  const opening = clients.filter((client) => !client.isOpen).map((client) => client.connect().then(() => undefined));
+  try {
+    await withTimeout(Promise.all(opening), timeoutMs, 'connect');
+  } catch (error) {
+    for (const promise of opening) promise.catch(() => {});
+    await close();
+    throw new Error(`${failure}: ${(error as Error).message}`);
+  }
+}

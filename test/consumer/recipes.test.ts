@@ -50,7 +50,6 @@ test('the Vitest recipe (no decorator metadata, vi.fn) runs its spec against the
     dir,
     { NO_COLOR: '1', FORCE_COLOR: '0' },
   );
-  // eslint-disable-next-line no-control-regex
   if (!/Tests\s+2 passed \(2\)/.test(result.output.replace(/\u001b\[[0-9;]*m/g, '')))
     throw new Error(result.output);
   expect(result.code).toBe(0);

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WindowResult } from '../client/windows';
-import { runClient } from '../processes';
+import { runClient, type ServerProcess } from '../processes';
 import type { CaseSummary } from '../round-stats';
 
 /** Protocol timing (rounds = `windows`). */
@@ -157,4 +157,20 @@ export async function clientWindows(
 ): Promise<WindowResult[]> {
   const { windows } = await runClient<{ windows: WindowResult[] }>(file, args, timeoutMs);
   return windows;
+}
+
+/**
+ * One fan-out session across nodes (cross-client.js): `perNode` members on each node, the publisher on
+ * the first keeping 8 emits in flight; `pids` are the processes whose CPU the windows count.
+ */
+export function fanWindows(
+  ctx: CaseContext,
+  nodes: readonly ServerProcess[],
+  perNode: number,
+  pids: number[],
+  timeoutMs: number,
+): Promise<WindowResult[]> {
+  const members = nodes.map((n) => `${n.port}:${perNode}`).join(',');
+  const args = ['--mode', 'fan', '--members', members, '--publisher', String(nodes[0]!.port), '--w', '8'];
+  return clientWindows('cross-client.js', [...args, ...windowArgs(ctx, pids)], timeoutMs);
 }

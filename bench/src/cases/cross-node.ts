@@ -13,6 +13,7 @@ import type { CaseSummary } from '../round-stats';
 import { caseTable } from './case-table';
 import {
   clientWindows,
+  fanWindows,
   rounds,
   running,
   windowArgs,
@@ -127,21 +128,7 @@ export async function runCrossNode(ctx: CaseContext): Promise<CaseSummary[]> {
           ...nodes.map((n) => n.pid),
           ...(setup.nodes.some((n) => n.variant === 'redis') ? [redis.pid] : []),
         ];
-        return clientWindows(
-          'cross-client.js',
-          [
-            '--mode',
-            'fan',
-            '--members',
-            nodes.map((n) => `${n.port}:${per}`).join(','),
-            '--publisher',
-            String(nodes[0]!.port),
-            '--w',
-            '8',
-            ...windowArgs(ctx, pids),
-          ],
-          timeout,
-        );
+        return fanWindows(ctx, nodes, per, pids, timeout);
       })),
     );
     for (const setup of fanSetups) for (const node of setup.started ?? []) await node.stop();

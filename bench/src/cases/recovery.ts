@@ -12,10 +12,9 @@ import { redisInstalled, startRedis, type BenchRedis } from '../redis-server';
 import type { CaseSummary } from '../round-stats';
 import { caseTable } from './case-table';
 import {
-  clientWindows,
+  fanWindows,
   rounds,
   running,
-  windowArgs,
   withBaselines,
   type CaseContext,
   type Setup,
@@ -98,21 +97,7 @@ export async function runRecovery(ctx: CaseContext): Promise<CaseSummary[]> {
           const nodes = setup.started!;
           const per = m / nodes.length;
           const pids = [...nodes.map((n) => n.pid), ...(setup.variant === 'redis' ? [redis!.pid] : [])];
-          return clientWindows(
-            'cross-client.js',
-            [
-              '--mode',
-              'fan',
-              '--members',
-              nodes.map((n) => `${n.port}:${per}`).join(','),
-              '--publisher',
-              String(nodes[0]!.port),
-              '--w',
-              '8',
-              ...windowArgs(ctx, pids),
-            ],
-            timeout,
-          );
+          return fanWindows(ctx, nodes, per, pids, timeout);
         })),
       );
       for (const setup of setups) for (const node of setup.started ?? []) await node.stop();
