@@ -24,6 +24,9 @@ export interface ResumeCandidate {
   record: SessionRecord;
 }
 
+/** How far ahead of this node's clock another node's direct-push id may be (clock skew). */
+const CLOCK_SKEW_MS = 60_000;
+
 /** Sessions expired per sweep at most (the next sweep takes the rest). */
 const EXPIRE_BATCH = 100;
 
@@ -97,8 +100,12 @@ export class SessionRecovery {
     const claimed = await this.store.claim(connection.id, session.secret);
     if (claimed === undefined) throw new WsException('RESUME_CONFLICT', 'The session was resumed by another connection or has expired', { status: 409 });
     const from = readFrom(claimed.record, candidate.request);
-    // The client may have seen a direct push its dead node sent but never logged: number past it too.
-    this.startNumbering(connection, compareIds(from.direct, claimed.directLast) > 0 ? from.direct : claimed.directLast);
+    // The client may have seen a direct push its dead node sent but never logged: number past it too, if
+    // it could have been numbered by now (nodes' clocks may differ a little; an offset from further ahead
+    // is made up).
+    const seen = from.direct;
+    const plausible = seen !== '' && Number(seen.slice(0, seen.indexOf('-'))) <= Date.now() + CLOCK_SKEW_MS;
+    this.startNumbering(connection, plausible && compareIds(seen, claimed.directLast) > 0 ? seen : claimed.directLast);
     this.hub.register(connection);
     const fresh = [...connection.rooms]; // joined by @OnConnect this time
     for (const room of Object.keys(claimed.record.rooms)) {

@@ -91,8 +91,7 @@ export class MemoryRecoveryStore implements RecoveryStore {
   }
 
   appendDirect(clientId: string, id: string, data: string): boolean {
-    this.shared.directLog(clientId).appendAt({ id, data, at: Date.now() });
-    return true;
+    return this.shared.directLog(clientId).appendAt({ id, data, at: Date.now() });
   }
 
   async sendDetached(clientId: string, data: string): Promise<boolean> {

@@ -74,13 +74,29 @@ describeRedis('sends by id across nodes with session recovery', () => {
     const first = await open(`ws://127.0.0.1:${a.port}/chat?user=bob`);
     sockets.push(first.socket);
     await drop(first.socket);
-    // The client says it saw a direct push numbered an hour ahead (sent, then its node died unlogged).
-    const ahead = `d${Date.now() + 3_600_000}-5`;
+    // The client says it saw a direct push numbered 20 s ahead (sent by a node whose clock runs ahead,
+    // which then died before logging it).
+    const ahead = `d${Date.now() + 20_000}-5`;
     const resumed = await open(resumeUrl(a.port, '/chat', first.session.token, { rooms: {}, direct: ahead }));
     sockets.push(resumed.socket);
     expect(resumed.session.resumed).toBe(true);
     expect(await a.get(ClientService).send(first.session.id, 'dm', 'next')).toBe(true);
     const next = (await resumed.socket.next('dm')) as unknown as { offset: string };
     expect(next.offset.localeCompare(ahead, 'en', { numeric: true })).toBeGreaterThan(0);
+  });
+
+  test('an offset from further ahead than any clock could be is not numbered after (made up by the client)', async () => {
+    const prefix = `direct-far-${Date.now()}`;
+    const a = await start(prefix);
+    const first = await open(`ws://127.0.0.1:${a.port}/chat?user=eve`);
+    sockets.push(first.socket);
+    await drop(first.socket);
+    const far = `d${Date.now() + 3_600_000}-5`;
+    const resumed = await open(resumeUrl(a.port, '/chat', first.session.token, { rooms: {}, direct: far }));
+    sockets.push(resumed.socket);
+    expect(resumed.session.resumed).toBe(true);
+    expect(await a.get(ClientService).send(first.session.id, 'dm', 'next')).toBe(true);
+    const next = (await resumed.socket.next('dm')) as unknown as { offset: string };
+    expect(Number(next.offset.slice(1, next.offset.indexOf('-')))).toBeLessThanOrEqual(Date.now());
   });
 });
