@@ -35,10 +35,14 @@ export interface CpuSnapshot {
   box: number;
 }
 
-/** Takes a snapshot (time in ms from performance.now()); several server PIDs are added up. */
-export function snapshot(serverPid: number | readonly number[]): CpuSnapshot {
-  const server = typeof serverPid === 'number' ? processTicks(serverPid) : serverPid.reduce((sum, pid) => sum + processTicks(pid), 0);
-  return { at: performance.now(), server, client: processTicks(process.pid), box: boxBusyTicks() };
+/**
+ * Takes a snapshot (time in ms from performance.now()); several server PIDs are added up, and so are
+ * the client's (this process and any it drives).
+ */
+export function snapshot(serverPid: number | readonly number[], clientPids: readonly number[] = [process.pid]): CpuSnapshot {
+  const ticks = (pids: number | readonly number[]): number =>
+    typeof pids === 'number' ? processTicks(pids) : pids.reduce((sum, pid) => sum + processTicks(pid), 0);
+  return { at: performance.now(), server: ticks(serverPid), client: ticks(clientPids), box: boxBusyTicks() };
 }
 
 /** CPU spent between two snapshots, in seconds, plus the share of a core used by everything else. */

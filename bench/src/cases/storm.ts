@@ -7,6 +7,7 @@
  * per handshake; ratios to raw ws within each round.
  */
 import type { WindowResult } from '../client/windows';
+import { buildNativeStorm } from '../client/native-storm';
 import type { StormWindow } from '../client/storm-client';
 import { startServer, type ServerProcess } from '../processes';
 import { redisInstalled, startRedis, type BenchRedis } from '../redis-server';
@@ -23,6 +24,9 @@ interface StormSetup extends Setup<ServerProcess> {
 
 const RAW = 'raw ws (no checks)';
 const IN_FLIGHT = 500;
+
+// Which load client the last run used (the report says so).
+let clientUsed = 'native';
 
 /** The storm's size. */
 export const stormSize = (quick: boolean): number => (quick ? 2000 : 10_000);
@@ -58,6 +62,12 @@ export async function runStorm(ctx: CaseContext): Promise<CaseSummary[]> {
     setups = setups.filter((s) => !s.redis);
   }
   if (setups.length === 0) return [];
+  const native = buildNativeStorm();
+  if ('missing' in native) {
+    process.stderr.write(`  !!! storm: no native load client (${native.missing}): the Node client sets the pace !!!\n`);
+    clientUsed = 'node';
+  } else clientUsed = 'native';
+  const nativeArgs = 'binary' in native ? ['--native', native.binary] : [];
   let redis: BenchRedis | undefined;
   try {
     if (setups.some((s) => s.redis)) redis = await startRedis();
@@ -85,6 +95,7 @@ export async function runStorm(ctx: CaseContext): Promise<CaseSummary[]> {
           '1',
           '--max-windows',
           String(ctx.quick ? 1 : 3),
+          ...nativeArgs,
         ],
         600_000,
       );
@@ -108,7 +119,11 @@ export function renderStorm(results: CaseSummary[], quick: boolean): string[] {
     `Each round: a fresh client opens ${n} connections, resets them all (TCP RST), waits until the server has ` +
       `finished closing them (no server CPU for 300 ms), then opens all ${n} again, keeping ${IN_FLIGHT} handshakes ` +
       "pending (the listen backlog is 511: an all-at-once burst only measures the kernel's 1 s SYN retransmits). " +
-      'The client writes raw upgrade requests, so it costs little next to the server. ' +
+      (clientUsed === 'native'
+        ? 'The load client is native (bench/native/storm-client.c, an epoll loop writing pre-built upgrade requests): ' +
+          'it spends about half the CPU per handshake that a raw ws server does, so the server sets the pace. '
+        : '**The native load client could not be built (no C compiler): the Node client ran, and it costs more per ' +
+          'handshake than a raw ws server, so the rates below are the client\'s; compare server µs/handshake instead.** ') +
       'ws-controllers runs a global guard (a `token` query parameter is required) and an `@OnConnect` that reads ' +
       "the token into `client.data` and joins a room; with Redis the redis-server's CPU counts as server CPU. " +
       'Higher is better for handshakes/s, lower for the rest.',

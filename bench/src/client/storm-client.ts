@@ -3,13 +3,16 @@
  * Reconnect storm: opens N connections (the warm-up), drops them all at once (TCP reset, as when a
  * deploy or a proxy cuts them), waits until the server has finished closing them, then brings all N
  * back as fast as the server takes them, and measures handshakes completed per second and the time
- * until all N are open again. Every handshake is a raw upgrade request (raw-upgrade.ts): the client
- * costs little, so the server sets the pace. At most `--in-flight` handshakes are pending at a time
+ * until all N are open again. With `--native <binary>` the native client (native-storm.ts) does the
+ * connecting: it costs about half of what a raw ws server spends per handshake, so the server sets the
+ * pace. Without it every handshake is a raw upgrade request from this process (raw-upgrade.ts), which
+ * costs more than the server it loads. At most `--in-flight` handshakes are pending at a time
  * (below the listen backlog of 511: past it the kernel drops connects and its 1 s SYN retransmit, not
  * the server, would decide the time). A refused or failed handshake is retried at once and counted.
  */
 import type { Socket } from 'node:net';
 import { cpuDelta, processTicks, snapshot } from '../proc-stat';
+import { NativeStorm } from './native-storm';
 import { upgrade } from './raw-upgrade';
 import { LatencyLog, parseArgs, planFrom, report, type WindowResult } from './windows';
 
@@ -27,6 +30,8 @@ const port = Number(args['port']);
 const path = args['path'] ?? '/';
 const total = Number(args['n'] ?? 10_000);
 const inFlight = Number(args['in-flight'] ?? 500);
+const native = args['native'] ? new NativeStorm(args['native'], port, path, total, inFlight) : undefined;
+const clientPids = native ? [process.pid, native.pid] : [process.pid];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens `total` connections with at most `inFlight` pending; retries refusals. */
@@ -54,9 +59,23 @@ async function storm(into: Socket[], latencies: LatencyLog): Promise<{ retried: 
   return { retried };
 }
 
-function drop(sockets: Socket[]): void {
+function drop(sockets: Socket[]): Promise<void> | void {
+  if (native) return native.drop();
   for (const socket of sockets) socket.resetAndDestroy();
   sockets.length = 0;
+}
+
+/** One storm by whichever client runs: its retries and latencies (p50, p99 in ms). */
+async function measuredStorm(sockets: Socket[], latencies: LatencyLog): Promise<{ retried: number; p50Ms: number; p99Ms: number }> {
+  if (native) return native.storm();
+  latencies.clear();
+  const { retried } = await storm(sockets, latencies);
+  const sorted = latencies.view().slice().sort();
+  return {
+    retried,
+    p50Ms: sorted[Math.floor(sorted.length * 0.5)]!,
+    p99Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!,
+  };
 }
 
 // The server is done with the dropped connections once it spends (almost) no CPU for 300 ms.
@@ -77,18 +96,16 @@ async function main(): Promise<void> {
   const pids = Array.isArray(plan.serverPid) ? plan.serverPid : [plan.serverPid];
   const sockets: Socket[] = [];
   const latencies = new LatencyLog();
-  await storm(sockets, latencies); // the warm-up: the first connect of all N
+  await measuredStorm(sockets, latencies); // the warm-up: the first connect of all N
   const windows: StormWindow[] = [];
   let clean = 0;
   while (clean < plan.windows && windows.length < plan.maxWindows) {
-    drop(sockets);
+    await drop(sockets);
     await settle(pids);
-    latencies.clear();
-    const start = snapshot(plan.serverPid);
-    const { retried } = await storm(sockets, latencies);
-    const end = snapshot(plan.serverPid);
+    const start = snapshot(plan.serverPid, clientPids);
+    const { retried, p50Ms, p99Ms } = await measuredStorm(sockets, latencies);
+    const end = snapshot(plan.serverPid, clientPids);
     const cpu = cpuDelta(start, end);
-    const sorted = latencies.view().slice().sort();
     const dropped = cpu.otherCore > plan.maxOtherCore;
     if (!dropped) clean++;
     windows.push({
@@ -99,15 +116,16 @@ async function main(): Promise<void> {
       serverCore: cpu.serverCpu / cpu.seconds,
       clientCore: cpu.clientCpu / cpu.seconds,
       otherCore: cpu.otherCore,
-      p50Ms: sorted[Math.floor(sorted.length * 0.5)],
-      p99Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))],
+      p50Ms,
+      p99Ms,
       dropped,
       allOpenMs: cpu.seconds * 1000,
       retried,
     });
   }
   report({ windows });
-  drop(sockets);
+  await drop(sockets);
+  native?.stop();
 }
 
 main().then(
