@@ -4,6 +4,7 @@
  * in-process cluster (useful in tests, and the reference the shared adapter suite runs against).
  */
 import type { Adapter, AdapterHost, BroadcastPacket } from './adapter';
+import { SETTLED } from '../util/thenable';
 import { MemoryPresenceBackend } from './in-memory-presence';
 import type { PresenceBackend, PresenceBackendOptions } from './presence-backend';
 import type { LocalMemberAsker, MemberRequest, MemberSink, RemoteMemberAsker } from './member-requests';
@@ -77,10 +78,19 @@ export class InMemoryAdapter implements Adapter {
     for (const host of this.bus.hosts) if (host !== this.host) yield host;
   }
 
-  async clientConnected(): Promise<void> {}
-  async clientDisconnected(): Promise<void> {}
-  async joined(): Promise<void> {}
-  async left(): Promise<void> {}
+  // Nothing to tell the other nodes (they read this node's hub directly): done at once.
+  clientConnected(): Promise<void> {
+    return SETTLED;
+  }
+  clientDisconnected(): Promise<void> {
+    return SETTLED;
+  }
+  joined(): Promise<void> {
+    return SETTLED;
+  }
+  left(): Promise<void> {
+    return SETTLED;
+  }
 
   async publish(packet: BroadcastPacket): Promise<void> {
     for (const host of this.others()) host.deliverLocal(packet);

@@ -12,7 +12,7 @@ import type { CompiledController } from '../dispatch/compiled-controller';
 import { asControl, asEnvelope, encodeError, parseFrame, type ControlFrame, type WireError } from '../protocol/envelope';
 import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
 import { boundText } from '../util/bounded-text';
-import { isThenable } from '../dispatch/invoker';
+import { isThenable, SETTLED } from '../util/thenable';
 import { RawMessageData } from '../protocol/raw-message';
 import type { RouteTable } from '../discovery/route-table';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
@@ -98,14 +98,18 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
 
   /** Decides an upgrade: route by path, then run the gates and `@OnConnect` hooks. */
   upgrade(handshake: Handshake): Promise<UpgradeResult> {
-    let decided: UpgradeResult | Promise<UpgradeResult>;
     try {
-      decided = this.decide(handshake);
+      return Promise.resolve(this.decide(handshake));
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  /** `upgrade`, without a promise when nothing it ran returned one. */
+  decide(handshake: Handshake): UpgradeResult | Promise<UpgradeResult> {
+    const decided = this.route(handshake);
     if (isThenable(decided)) return decided.then((result) => this.decided(handshake, result));
-    return Promise.resolve(this.decided(handshake, decided));
+    return this.decided(handshake, decided);
   }
 
   private decided(handshake: Handshake, result: UpgradeResult): UpgradeResult {
@@ -121,7 +125,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
 
   // Synchronous as long as every gate and hook answers synchronously: a promise (and a handshake
   // timer) only for the ones that return one, not one per gate.
-  private decide(handshake: Handshake): UpgradeResult | Promise<UpgradeResult> {
+  private route(handshake: Handshake): UpgradeResult | Promise<UpgradeResult> {
     if (this.shuttingDown) return refusal(503, 'SHUTTING_DOWN', 'Server is shutting down');
     const match = this.routes.match(handshake.path);
     if (!match) return refusal(404, ErrorCodes.NOT_FOUND, 'No WebSocket route for this path');
@@ -156,6 +160,7 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     try {
       for (; step < steps; step++) {
         const outcome = step < gates.length ? gates[step]!(connection, controller) : hooks[step - gates.length]!.invoke(connection, undefined, {});
+        if (outcome === SETTLED) continue; // e.g. `return client.join(room)`: joined already
         if (isThenable(outcome)) return this.awaitStep(outcome, connection, controller, candidate, step + 1);
         if (outcome === false) throw forbidden();
       }

@@ -36,6 +36,7 @@ export type {
 } from './extensions';
 export type { EngineObserver as LifecycleObserver } from './extensions';
 export type { LogFn, Logger } from '../util/logger';
+export { isThenable } from '../util/thenable';
 export type { WsClient } from '../socket/ws-client';
 export { handshakeProblem, handshakeProblemOf, type HandshakeCheckOptions } from './handshake-check';
 export { handshakeFromRequest, refusalResponse, upgradeRequired } from './web-handshake';

@@ -44,6 +44,12 @@ export interface ConnectionRef {
 export interface TransportEngine<C extends ConnectionRef = ConnectionRef> {
   /** Decides an upgrade (route, gates, `@OnConnect`); call before completing the WebSocket handshake. */
   upgrade(handshake: Handshake): Promise<UpgradeDecision<C>>;
+  /**
+   * The same decision, synchronous when every gate and `@OnConnect` hook answered synchronously (or
+   * with a promise the framework knows is settled): a transport can then complete the handshake in
+   * the same tick. Rejects (or throws) where `upgrade` rejects.
+   */
+  decide(handshake: Handshake): UpgradeDecision<C> | Promise<UpgradeDecision<C>>;
   /** The handshake completed: the socket is open. */
   open(connection: C, socket: TransportSocket): void;
   /** One frame from the peer: text frames as strings, binary frames as bytes. */

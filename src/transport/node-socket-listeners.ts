@@ -7,7 +7,7 @@
 import type { TransportEngine } from '../spi';
 import type { Heartbeat } from './heartbeat';
 import type { MemoryBudget } from './memory-budget';
-import type { NodeSocket } from './node-socket';
+import type { NodeSocket, SocketHooks } from './node-socket';
 import { PING_FLOOD_CLOSE, type PingGuard } from './ping-guard';
 import type { WriteBatcher } from './write-batcher';
 import { moreBuffered, receiverHeldBytes, type WsFastPaths } from './ws-internals';
@@ -17,13 +17,8 @@ import type WebSocket from 'ws';
 /** How long a peer that broke the protocol has to read its close frame before it is dropped. */
 export const PROTOCOL_ERROR_GRACE_MS = 1000;
 
-/** The listeners one transport attaches to each socket. */
-export interface SocketListeners {
-  message(this: WebSocket, data: Buffer, isBinary: boolean): void;
-  close(this: WebSocket, code: number, reason: Buffer): void;
-  pong(this: WebSocket): void;
-  ping(this: WebSocket): void;
-  error(this: WebSocket, err: Error): void;
+/** The hooks one transport gives each accepted socket, and the net socket's data listener. */
+export interface SocketListeners extends SocketHooks {
   /** On the net socket: accounts the bytes the socket holds after ws read a chunk. */
   data(this: object, chunk: Buffer): void;
 }
@@ -49,30 +44,29 @@ export function socketListeners(engine: TransportEngine, context: ListenerContex
   return {
     message: batch
       ? function (data, isBinary) {
-          const ws = this as NodeSocket;
-          batcher.frame(moreBuffered(ws));
-          ws.sawMessage = true;
-          engine.message(ws.connection!, isBinary ? data : data.toString(), isBinary);
+          batcher.frame(moreBuffered(this));
+          this.sawMessage = true;
+          engine.message(this.connection!, isBinary ? data : data.toString(), isBinary);
         }
       : function (data, isBinary) {
-          const ws = this as NodeSocket;
-          ws.sawMessage = true;
-          engine.message(ws.connection!, isBinary ? data : data.toString(), isBinary);
+          this.sawMessage = true;
+          engine.message(this.connection!, isBinary ? data : data.toString(), isBinary);
         },
     close(code, reason) {
-      const ws = this as NodeSocket;
-      heartbeat.delete(ws);
-      budget.delete(ws);
-      engine.closed(ws.connection!, code, reason.toString());
+      heartbeat.delete(this);
+      budget.delete(this);
+      engine.closed(this.connection!, code, reason.toString());
     },
     pong() {
-      heartbeat.alive(this as NodeSocket);
+      heartbeat.alive(this);
     },
-    ping() {
-      if (!pingGuard.allow(this as NodeSocket)) this.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
-    },
+    ping: pingGuard.enabled
+      ? function () {
+          if (!pingGuard.allow(this)) this.close(PING_FLOOD_CLOSE.code, PING_FLOOD_CLOSE.reason);
+        }
+      : undefined,
     error(err) {
-      logger.debug({ err, clientId: (this as NodeSocket).connection?.id }, 'socket error');
+      logger.debug({ err, clientId: this.connection?.id }, 'socket error');
       // A protocol violation (too many fragments, too big, bad frame): ws has sent its close frame and
       // would wait 30 s for the peer's, holding what the peer sent. An attacker never answers.
       if ((err as { code?: unknown }).code !== undefined && String((err as { code?: unknown }).code).startsWith('WS_ERR_')) {

@@ -13,6 +13,16 @@ export interface NodePreparedFrame extends PreparedFrame {
   readonly frame?: FrameList;
 }
 
+/** The transport's listeners for ws's events on an accepted socket, shared by all its sockets. */
+export interface SocketHooks {
+  message(this: NodeSocket, data: Buffer, isBinary: boolean): void;
+  close(this: NodeSocket, code: number, reason: Buffer): void;
+  pong(this: NodeSocket): void;
+  /** Absent when pings are not counted. */
+  ping: ((this: NodeSocket) => void) | undefined;
+  error(this: NodeSocket, err: Error): void;
+}
+
 /** `ws`'s server-side socket with the core's `TransportSocket` methods. */
 export class NodeSocket extends WebSocket implements TransportSocket, BatchedSocket {
   /** @internal Whether the net socket is corked until the end of this tick. */
@@ -27,6 +37,44 @@ export class NodeSocket extends WebSocket implements TransportSocket, BatchedSoc
   heldBytes = 0;
   /** @internal A whole message arrived since the last chunk was accounted (the budget's fallback meter). */
   sawMessage = false;
+
+  /** @internal The transport's hooks, once accepted (side channels have none and use listeners). */
+  hooks: SocketHooks | undefined = undefined;
+
+  /**
+   * ws reports every event through `emit`: an accepted socket's go straight to the transport's hooks,
+   * so a socket needs no listener of its own (five `on` calls and their arrays per connection). Other
+   * listeners, if anyone adds some, still get every event.
+   */
+  override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+    const hooks = this.hooks;
+    if (hooks !== undefined) {
+      switch (event) {
+        case 'message':
+          hooks.message.call(this, a as Buffer, b as boolean);
+          break;
+        case 'pong':
+          hooks.pong.call(this);
+          break;
+        case 'ping':
+          hooks.ping?.call(this);
+          break;
+        case 'close':
+          hooks.close.call(this, a as number, b as Buffer);
+          break;
+        case 'error':
+          hooks.error.call(this, a as Error);
+          break;
+        default:
+          // eslint-disable-next-line prefer-rest-params -- forwards whatever ws passed, with no array per event
+          return super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+      }
+      // Handled: only listeners someone added besides still get it (an 'error' nobody listens to would throw).
+      if (this.listenerCount(event) === 0) return true;
+    }
+    // eslint-disable-next-line prefer-rest-params -- as above
+    return super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+  }
 
   /** Uncorks now what would be uncorked at the end of the tick (the slow-consumer check needs the truth). */
   flush(): void {

@@ -3,7 +3,7 @@
  * Node's transport, on `ws`: its own HTTP server or the user's, upgrades routed by path,
  * `@OnConnect` decided before the handshake completes. The only file that drives `ws`.
  */
-import { CloseCodes, handshakeProblem, type Logger, type ConnectionRef, type Handshake, type PreparedFrame, type SideChannel, type SideRefusal, type SideRoutes, type Transport, type TransportEngine } from '../spi';
+import { CloseCodes, handshakeProblem, type Logger, type ConnectionRef, type Handshake, type PreparedFrame, type SideChannel, type SideRefusal, type SideRoutes, type Transport, type TransportEngine, type UpgradeDecision, isThenable } from '../spi';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -158,24 +158,37 @@ export class NodeWsTransport implements Transport {
     if (!this.budget.admits()) {
       return this.refuse(socket, handshake, 503, OVER_MEMORY_BUDGET, 'Server is over its memory budget; retry later', { 'Retry-After': '1' });
     }
-    engine.upgrade(handshake).then(
-      (result) => {
-        if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
-        const connection = result.connection;
-        if (socket.destroyed || !socket.writable) return engine.abandon(connection);
-        let opened = false;
-        this.wss!.handleUpgrade(req, socket, head, (ws) => {
-          opened = true;
-          this.accept(ws as NodeSocket, socket, connection);
-        });
-        // ws completes (or aborts) the handshake synchronously here; an aborted one never opens.
-        if (!opened) engine.abandon(connection);
-      },
-      (err: unknown) => {
-        this.options.logger.error({ err }, 'upgrade failed');
-        writeRefusal(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
-      },
-    );
+    // Completed in this tick when every gate and hook answered synchronously: no promise, no microtask.
+    let decision: ReturnType<TransportEngine['decide']>;
+    try {
+      decision = engine.decide(handshake);
+    } catch (err) {
+      return this.failed(socket, err);
+    }
+    if (isThenable(decision)) {
+      decision.then(
+        (result) => this.complete(engine, req, socket, head, result),
+        (err: unknown) => this.failed(socket, err),
+      );
+    } else this.complete(engine, req, socket, head, decision);
+  }
+
+  private complete(engine: TransportEngine, req: IncomingMessage, socket: Duplex, head: Buffer, result: UpgradeDecision): void {
+    if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
+    const connection = result.connection;
+    if (socket.destroyed || !socket.writable) return engine.abandon(connection);
+    let opened = false;
+    this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      opened = true;
+      this.accept(ws as NodeSocket, socket, connection);
+    });
+    // ws completes (or aborts) the handshake synchronously here; an aborted one never opens.
+    if (!opened) engine.abandon(connection);
+  }
+
+  private failed(socket: Duplex, err: unknown): void {
+    this.options.logger.error({ err }, 'upgrade failed');
+    writeRefusal(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
   }
 
   // Refused here, before the engine decides: the engine still logs and counts it.
@@ -204,12 +217,8 @@ export class NodeWsTransport implements Transport {
     ws.raw = raw as unknown as NodeSocket['raw'];
     // Without the `batch` probe no frame starts a burst, but fan-out still corks (public net API only).
     ws.batcher = this.batcher;
-    ws.on('message', listeners.message);
-    ws.on('close', listeners.close);
-    ws.on('pong', listeners.pong);
-    if (this.pingGuard.enabled) ws.on('ping', listeners.ping);
+    ws.hooks = listeners; // ws's events reach the shared listeners through NodeSocket.emit
     this.heartbeat.add(ws);
-    ws.on('error', listeners.error);
     if (this.budget.enabled) {
       // After ws's own data listener: the receiver has parsed the chunk when this one runs.
       (raw as Duplex & { [SOCKET]?: NodeSocket })[SOCKET] = ws;
