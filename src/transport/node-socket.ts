@@ -48,31 +48,10 @@ export class NodeSocket extends WebSocket implements TransportSocket, BatchedSoc
    */
   override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
     const hooks = this.hooks;
-    if (hooks !== undefined) {
-      switch (event) {
-        case 'message':
-          hooks.message.call(this, a as Buffer, b as boolean);
-          break;
-        case 'pong':
-          hooks.pong.call(this);
-          break;
-        case 'ping':
-          hooks.ping?.call(this);
-          break;
-        case 'close':
-          hooks.close.call(this, a as number, b as Buffer);
-          break;
-        case 'error':
-          hooks.error.call(this, a as Error);
-          break;
-        default:
-          // eslint-disable-next-line prefer-rest-params -- forwards whatever ws passed, with no array per event
-          return super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
-      }
-      // Handled: only listeners someone added besides still get it (an 'error' nobody listens to would throw).
-      if (this.listenerCount(event) === 0) return true;
-    }
-    // eslint-disable-next-line prefer-rest-params -- as above
+    // Handled by a hook: only listeners someone added besides still get it (and an 'error' nobody
+    // listens to must not reach EventEmitter, which would throw it).
+    if (hooks !== undefined && hooked(this, hooks, event, a, b) && this.listenerCount(event) === 0) return true;
+    // eslint-disable-next-line prefer-rest-params -- forwards whatever ws passed, with no array per event
     return super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
   }
 
@@ -98,5 +77,28 @@ export class NodeSocket extends WebSocket implements TransportSocket, BatchedSoc
     // no frame waiting in ws's queue; otherwise ws frames the text itself.
     if (prepared !== undefined && this.extensions === '' && senderIdle(this)) writeFrame(this, prepared);
     else this.send(frame.text);
+  }
+}
+
+// Runs the hook for one of ws's events; false for an event no hook takes.
+function hooked(socket: NodeSocket, hooks: SocketHooks, event: string | symbol, a: unknown, b: unknown): boolean {
+  switch (event) {
+    case 'message':
+      hooks.message.call(socket, a as Buffer, b as boolean);
+      return true;
+    case 'pong':
+      hooks.pong.call(socket);
+      return true;
+    case 'ping':
+      hooks.ping?.call(socket);
+      return true;
+    case 'close':
+      hooks.close.call(socket, a as number, b as Buffer);
+      return true;
+    case 'error':
+      hooks.error.call(socket, a as Error);
+      return true;
+    default:
+      return false;
   }
 }
