@@ -23,6 +23,7 @@ interface StormSetup extends Setup<ServerProcess> {
 }
 
 const RAW = 'raw ws (no checks)';
+const BY_HAND = 'raw ws + the same work by hand';
 const IN_FLIGHT = 500;
 
 // Which load client the last run used (the report says so).
@@ -38,6 +39,7 @@ export async function runStorm(ctx: CaseContext): Promise<CaseSummary[]> {
   const all: StormSetup[] = withBaselines(
     [
       { name: RAW, file: 'raw-ws.js', variant: 'echo', path: '/echo', reference: true },
+      { name: BY_HAND, file: 'storm-raw.js', variant: 'memory', path: '/storm?token=t0k3n', reference: true },
       {
         name: 'ws-controllers',
         file: 'storm.js',
@@ -126,6 +128,9 @@ export function renderStorm(results: CaseSummary[], quick: boolean): string[] {
           'handshake than a raw ws server, so the rates below are the client\'s; compare server µs/handshake instead.** ') +
       'ws-controllers runs a global guard (a `token` query parameter is required) and an `@OnConnect` that reads ' +
       "the token into `client.data` and joins a room; with Redis the redis-server's CPU counts as server CPU. " +
+      `"${BY_HAND}" (bench/src/servers/storm-raw.ts) does that work without a framework: a 403 before the 101 ` +
+      'without a token, an id and a map by id, the token in a data object, a room set, all forgotten on close; ' +
+      'it shows how much of the gap to raw ws is the work itself. ' +
       'Higher is better for handshakes/s, lower for the rest.',
     '',
     ...caseTable(
@@ -140,6 +145,7 @@ export function renderStorm(results: CaseSummary[], quick: boolean): string[] {
       [
         { head: 'handshakes/s vs raw ws', reference: RAW, value: (w) => w.perSecond },
         { head: 'µs/handshake vs raw ws', reference: RAW, value: (w) => w.serverUsPerMessage },
+        { head: 'handshakes/s vs the same work by hand', reference: BY_HAND, value: (w) => w.perSecond },
       ],
     ),
     '',
