@@ -35,7 +35,8 @@ export interface ConnectionInit {
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, string>;
-  remoteAddress: string;
+  /** The address, or where to read it on first use (the handshake: Node's transport reads it lazily). */
+  remoteAddress: string | { readonly remoteAddress: string };
   /** The id, when it is not a new one (a resumed session keeps its id). */
   id?: string | undefined;
 }
@@ -74,7 +75,6 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   readonly query: Record<string, string>;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly params: Record<string, string>;
-  readonly remoteAddress: string;
   /** The socket, once the handshake completed. */
   socket: TransportSocket | undefined;
   /** The controller serving this connection (set before `@OnConnect` runs). */
@@ -92,6 +92,9 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   private dataBag: Record<string, unknown> | undefined;
   private roomsJoined: Set<string> | undefined;
   private localsBag: Record<string, unknown> | undefined;
+  // The peer's address once read; until then where to read it (see resolveAddress).
+  private address: string | undefined;
+  private addressSource: { readonly remoteAddress: string } | undefined;
   /** Frames sent before the socket is attached (only while `socket` is undefined and not closed). */
   private pending: Outgoing[] | undefined;
   private pendingClose: { code?: number; reason?: string } | undefined;
@@ -109,7 +112,26 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     this.query = init.query;
     this.headers = init.headers;
     this.params = init.params;
-    this.remoteAddress = init.remoteAddress;
+    const address = init.remoteAddress;
+    if (typeof address === 'string') this.address = address;
+    else this.addressSource = address;
+  }
+
+  /** The peer's IP address (read once, on first use). */
+  get remoteAddress(): string {
+    return this.address ?? this.resolveAddress();
+  }
+
+  /**
+   * @internal Reads the address now. The engine does it at the upgrade when it will be wanted after the
+   * socket is gone (`@OnDisconnect`): a peer that reset has no address left to read.
+   */
+  resolveAddress(): string {
+    if (this.address !== undefined) return this.address;
+    const address = this.addressSource?.remoteAddress ?? '';
+    this.address = address;
+    this.addressSource = undefined;
+    return address;
   }
 
   /** A per-connection bag for your own data. */
@@ -174,6 +196,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
 
   /** @internal The connection ended: pending requests reject with `DISCONNECTED`, streams are cancelled. */
   gone(): void {
+    this.resolveAddress(); // what it is now stays (and the handshake is let go)
     const asks = this.asks;
     if (asks !== undefined) asks.disconnected();
     const streams = this.streams;

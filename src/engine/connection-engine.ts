@@ -143,9 +143,12 @@ export class ConnectionEngine implements TransportEngine<EngineConnection> {
     query: Record<string, string>,
     candidate: ResumeCandidate | undefined,
   ): UpgradeResult | Promise<UpgradeResult> {
-    const init = { path: handshake.path, query, headers: handshake.headers, params, remoteAddress: handshake.remoteAddress, id: candidate?.record.id };
+    // The address is read when first asked for (a system call per upgrade on Node that most apps never
+    // need), except for a controller with @OnDisconnect: it may ask once the peer is gone.
+    const init = { path: handshake.path, query, headers: handshake.headers, params, remoteAddress: handshake, id: candidate?.record.id };
     const connection: EngineConnection = new Connection(init, this.hub);
     connection.controller = controller;
+    if (controller.disconnectHooks.length > 0) connection.resolveAddress();
     const recovery = this.recovery;
     if (recovery !== undefined) recovery.attach(connection, candidate);
     return this.admit(connection, controller, candidate, 0);

@@ -24,7 +24,8 @@ export interface Handshake {
   path: string;
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
-  remoteAddress: string;
+  /** The peer's address; a transport may read it on first use (Node's costs a system call). */
+  readonly remoteAddress: string;
 }
 
 /** How an upgrade was decided: a connection to open, or a refusal to write (JSON `{code, message}`). */

@@ -6,21 +6,27 @@
 
 /** What the heartbeat needs from a socket. */
 export interface PingableSocket {
+  /** A ping is outstanding (set by the heartbeat, cleared by a pong). */
+  awaitingPong: boolean;
   ping(): void;
   terminate(): void;
 }
 
-/** Pings all registered sockets every `intervalMs`; a socket that missed a pong is terminated. */
+/**
+ * Pings every socket of `sockets` every `intervalMs`; a socket that missed a pong is terminated. The set
+ * is the transport's own registry (shared with the memory budget): one insert per connection, not two.
+ */
 export class Heartbeat<S extends PingableSocket> {
-  // true: answered since the last ping (or new); false: a ping is outstanding.
-  private readonly sockets = new Map<S, boolean>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly sockets: ReadonlySet<S>,
+  ) {}
 
-  /** Registered sockets. */
+  /** Sockets it pings (none when the interval is 0). */
   get size(): number {
-    return this.sockets.size;
+    return this.intervalMs > 0 ? this.sockets.size : 0;
   }
 
   /** Starts the shared timer (no-op when the interval is 0). */
@@ -30,35 +36,26 @@ export class Heartbeat<S extends PingableSocket> {
     this.timer.unref();
   }
 
-  /** Stops the timer and forgets every socket. */
+  /** Stops the timer. */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    this.sockets.clear();
-  }
-
-  add(socket: S): void {
-    if (this.intervalMs > 0) this.sockets.set(socket, true);
-  }
-
-  delete(socket: S): void {
-    this.sockets.delete(socket);
   }
 
   /** The peer answered (a pong). */
   alive(socket: S): void {
-    if (this.sockets.has(socket)) this.sockets.set(socket, true);
+    socket.awaitingPong = false;
   }
 
   /** One round: terminate the silent, ping the rest. */
   tick(): void {
-    for (const [socket, answered] of this.sockets) {
-      if (!answered) {
-        this.sockets.delete(socket);
+    for (const socket of this.sockets) {
+      // Terminated: its close event removes it from the set (a second terminate is a no-op).
+      if (socket.awaitingPong) {
         socket.terminate();
         continue;
       }
-      this.sockets.set(socket, false);
+      socket.awaitingPong = true;
       try {
         socket.ping();
       } catch {

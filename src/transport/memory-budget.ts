@@ -34,7 +34,6 @@ export type EvictionCause = 'message' | 'send-buffer';
 
 /** Process-wide accounting for one transport's sockets. */
 export class MemoryBudget<S extends BudgetedSocket> {
-  private readonly sockets = new Set<S>();
   private inbound = 0;
   private outbound = 0;
   private pending = false;
@@ -50,6 +49,8 @@ export class MemoryBudget<S extends BudgetedSocket> {
     /** Bytes; 0 or Infinity turns the budget off. */
     readonly limit: number,
     private readonly evict: (socket: S, cause: EvictionCause) => void,
+    /** The transport's open sockets: the budget adds and removes them; the heartbeat reads the same set. */
+    readonly sockets: Set<S> = new Set<S>(),
   ) {}
 
   /** Whether the budget is on. */
@@ -77,10 +78,12 @@ export class MemoryBudget<S extends BudgetedSocket> {
     this.inbound = this.outbound = 0;
   }
 
+  /** Registers an open socket (whether or not the budget is on: the heartbeat pings this set). */
   add(socket: S): void {
     this.sockets.add(socket);
   }
 
+  /** Unregisters a socket and gives back the bytes it held. */
   delete(socket: S): void {
     if (!this.sockets.delete(socket)) return;
     this.inbound -= socket.heldBytes;

@@ -53,8 +53,7 @@ export function socketListeners(engine: TransportEngine, context: ListenerContex
           engine.message(this.connection!, isBinary ? data : data.toString(), isBinary);
         },
     close(code, reason) {
-      heartbeat.delete(this);
-      budget.delete(this);
+      budget.delete(this); // out of the registry the heartbeat pings too
       engine.closed(this.connection!, code, reason.toString());
     },
     pong() {

@@ -37,6 +37,8 @@ export class NodeSocket extends WebSocket implements TransportSocket, BatchedSoc
   heldBytes = 0;
   /** @internal A whole message arrived since the last chunk was accounted (the budget's fallback meter). */
   sawMessage = false;
+  /** @internal The heartbeat's ping is unanswered. */
+  awaitingPong = false;
 
   /** @internal The transport's hooks, once accepted (side channels have none and use listeners). */
   hooks: SocketHooks | undefined = undefined;

@@ -82,9 +82,10 @@ export class NodeWsTransport implements Transport {
   fastPaths: WsFastPaths = NO_FAST_PATHS;
 
   constructor(private readonly options: NodeWsTransportOptions) {
-    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs ?? 30_000);
     this.pingGuard = new PingGuard(options.maxPingsPer10s ?? 100);
     this.budget = new MemoryBudget(options.memoryBudgetBytes ?? defaultMemoryBudget(), (socket, cause) => evict(socket, cause));
+    // The budget's socket set is the transport's registry of open sockets; the heartbeat pings the same set.
+    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs ?? 30_000, this.budget.sockets);
   }
 
   get port(): number {
@@ -218,12 +219,12 @@ export class NodeWsTransport implements Transport {
     // Without the `batch` probe no frame starts a burst, but fan-out still corks (public net API only).
     ws.batcher = this.batcher;
     ws.hooks = listeners; // ws's events reach the shared listeners through NodeSocket.emit
-    this.heartbeat.add(ws);
+    this.budget.add(ws); // the registry of open sockets, which the heartbeat pings too
     if (this.budget.enabled) {
+      // ws keeps the WebSocket on the net socket under its own key when probed (no property added here).
+      if (this.fastPaths.socketKey === undefined) (raw as Duplex & { [SOCKET]?: NodeSocket })[SOCKET] = ws;
       // After ws's own data listener: the receiver has parsed the chunk when this one runs.
-      (raw as Duplex & { [SOCKET]?: NodeSocket })[SOCKET] = ws;
       raw.on('data', listeners.data);
-      this.budget.add(ws);
     }
     engine.open(connection, ws);
   }
@@ -232,7 +233,7 @@ export class NodeWsTransport implements Transport {
 
   private listenerContext(): ListenerContext {
     const { heartbeat, pingGuard, batcher, budget, fastPaths } = this;
-    return { heartbeat, pingGuard, batcher, budget, fastPaths, logger: this.options.logger, socketKey: SOCKET };
+    return { heartbeat, pingGuard, batcher, budget, fastPaths, logger: this.options.logger, socketKey: fastPaths.socketKey ?? SOCKET };
   }
 
   async close(): Promise<void> {
@@ -259,7 +260,30 @@ function toHandshake(req: IncomingMessage): Handshake {
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1));
   // The request's own headers object (a plain object made once for it), not a copy of it.
-  return { path, query, headers: req.headers, remoteAddress: req.socket.remoteAddress ?? '' };
+  return new NodeHandshake(path, query, req.headers, req.socket);
+}
+
+/**
+ * A Node upgrade's handshake. The peer's address costs a `getpeername` system call (a few µs on a
+ * small VM, a measurable share of a reconnect storm), so it is read on first use, then kept.
+ */
+class NodeHandshake implements Handshake {
+  private address: string | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly query: Record<string, string>,
+    readonly headers: IncomingMessage['headers'],
+    private socket: { readonly remoteAddress?: string | undefined } | undefined,
+  ) {}
+
+  get remoteAddress(): string {
+    if (this.address === undefined) {
+      this.address = this.socket?.remoteAddress ?? '';
+      this.socket = undefined;
+    }
+    return this.address;
+  }
 }
 
 // A closed connection's memory is freed only once its socket is gone: close, then drop it at once

@@ -21,12 +21,17 @@ export interface WsFastPaths {
   readonly batch: boolean;
   /** Bytes held in an unfinished message are read exactly (`_receiver._messageLength`, `_numFragments`). */
   readonly receiverBytes: boolean;
+  /**
+   * The key under which ws keeps a net socket's WebSocket (its private symbol), found by value; the
+   * transport then adds no key of its own to each net socket. Absent: the transport uses its own.
+   */
+  readonly socketKey?: symbol | undefined;
   /** Why each capability that is off is off. */
   readonly off: Readonly<Partial<Record<FastPath, string>>>;
 }
 
 /** Name of one fast path. */
-export type FastPath = 'preframe' | 'batch' | 'receiverBytes';
+export type FastPath = 'preframe' | 'batch' | 'receiverBytes' | 'socketKey';
 
 /** All fast paths off (the public-API-only behaviour). */
 export const NO_FAST_PATHS: WsFastPaths = { preframe: false, batch: false, receiverBytes: false, off: {} };
@@ -53,11 +58,11 @@ export const FRAGMENT_COST = 128;
 export async function detectFastPaths(warn: (off: Partial<Record<FastPath, string>>) => void): Promise<WsFastPaths> {
   if (process.env[NO_WS_INTERNALS_ENV] === '1') {
     const why = `${NO_WS_INTERNALS_ENV}=1`;
-    return { preframe: false, batch: false, receiverBytes: false, off: { preframe: why, batch: why, receiverBytes: why } };
+    return { preframe: false, batch: false, receiverBytes: false, off: { preframe: why, batch: why, receiverBytes: why, socketKey: why } };
   }
   const outcome: ProbeOutcome = await probeWsInternals();
   if (Object.keys(outcome.off).length > 0) warn(outcome.off);
-  return { preframe: outcome.preframe, batch: outcome.batch, receiverBytes: outcome.receiverBytes, off: outcome.off };
+  return { preframe: outcome.preframe, batch: outcome.batch, receiverBytes: outcome.receiverBytes, socketKey: outcome.socketKey, off: outcome.off };
 }
 
 // ---- the hot-path accessors: called only when their capability was probed on -------------------
@@ -101,7 +106,8 @@ interface ProbeOutcome {
   preframe: boolean;
   batch: boolean;
   receiverBytes: boolean;
-  off: Partial<Record<'preframe' | 'batch' | 'receiverBytes', string>>;
+  socketKey: symbol | undefined;
+  off: Partial<Record<FastPath, string>>;
 }
 
 /** A duplex that records what is written to it and lets the probe push client bytes. */
@@ -194,11 +200,18 @@ async function checkReceiverBytes(ws: WebSocket, duplex: ProbeDuplex): Promise<s
   return undefined;
 }
 
+// The one own symbol of the socket whose value is its WebSocket (ws's `kWebSocket`), or why there is none.
+function findSocketKey(ws: WebSocket, duplex: ProbeDuplex): symbol | string {
+  const keys = Object.getOwnPropertySymbols(duplex).filter((key) => (duplex as unknown as Record<symbol, unknown>)[key] === ws);
+  if (keys.length !== 1) return `${keys.length} own symbols of the net socket hold its WebSocket, not 1`;
+  return keys[0]!;
+}
+
 /** Runs every check on a fresh duplex socket; never throws. */
 export async function probeWsInternals(): Promise<ProbeOutcome> {
-  const outcome: ProbeOutcome = { preframe: false, batch: false, receiverBytes: false, off: {} };
+  const outcome: ProbeOutcome = { preframe: false, batch: false, receiverBytes: false, socketKey: undefined, off: {} };
   let socket: { ws: WebSocket; duplex: ProbeDuplex } | undefined;
-  const attempt = async (name: keyof ProbeOutcome['off'], check: () => string | undefined | Promise<string | undefined>): Promise<void> => {
+  const attempt = async (name: Exclude<FastPath, 'socketKey'>, check: () => string | undefined | Promise<string | undefined>): Promise<void> => {
     let problem: string | undefined;
     try {
       problem = socket === undefined ? 'ws did not complete a handshake on a duplex' : await check();
@@ -216,6 +229,9 @@ export async function probeWsInternals(): Promise<ProbeOutcome> {
   await attempt('preframe', () => checkPreframe(socket!.ws, socket!.duplex));
   await attempt('batch', () => checkBatch(socket!.ws, socket!.duplex));
   await attempt('receiverBytes', () => checkReceiverBytes(socket!.ws, socket!.duplex));
+  const key = socket === undefined ? 'ws did not complete a handshake on a duplex' : findSocketKey(socket.ws, socket.duplex);
+  if (typeof key === 'symbol') outcome.socketKey = key;
+  else outcome.off.socketKey = key;
   socket?.ws.terminate();
   socket?.duplex.destroy();
   return outcome;

@@ -7,6 +7,7 @@
  */
 import { bootstrap, ConnectedClient, Module, OnDisconnect, OnMessage, WebSocketController, type WsApp, type WsClient } from 'ws-controllers';
 import { NodeSocket } from '../../src/transport/node-socket';
+import { SOCKET } from '../../src/transport/node-ws-transport';
 import { testOptions } from '../support/quiet';
 import { connect, urlOf, type TestSocket } from '../support/ws-test-client';
 
@@ -19,9 +20,13 @@ class HooksController {
   inspect(@ConnectedClient() client: WsClient): unknown {
     const socket = (client as unknown as { socket: NodeSocket }).socket;
     seen = socket;
+    const raw = (socket as unknown as { _socket: object })._socket;
     return {
       nodeSocket: socket instanceof NodeSocket,
       listeners: ['message', 'close', 'pong', 'ping', 'error'].map((event) => socket.listenerCount(event)),
+      // The budget finds the WebSocket under ws's own key: the net socket gets no key of ours.
+      ownKey: Object.getOwnPropertySymbols(raw).includes(SOCKET),
+      wsKeys: Object.getOwnPropertySymbols(raw).filter((key) => (raw as Record<symbol, unknown>)[key] === socket).length,
     };
   }
 
@@ -56,7 +61,8 @@ afterEach(async () => {
 
 test('an accepted socket has no listeners of its own, and messages still reach the handlers', async () => {
   const reply = await client.request('inspect');
-  expect(reply.payload).toEqual({ nodeSocket: true, listeners: [0, 0, 0, 0, 0] });
+  const probing = process.env.WS_CONTROLLERS_NO_WS_INTERNALS !== '1';
+  expect(reply.payload).toEqual({ nodeSocket: true, listeners: [0, 0, 0, 0, 0], ownKey: !probing, wsKeys: probing ? 1 : 2 });
   expect((await client.request('echo')).payload).toBe('echoed');
 });
 
