@@ -93,8 +93,7 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   private roomsJoined: Set<string> | undefined;
   private localsBag: Record<string, unknown> | undefined;
   // The peer's address once read; until then where to read it (see resolveAddress).
-  private address: string | undefined;
-  private addressSource: { readonly remoteAddress: string } | undefined;
+  private address: string | { readonly remoteAddress: string };
   /** Frames sent before the socket is attached (only while `socket` is undefined and not closed). */
   private pending: Outgoing[] | undefined;
   private pendingClose: { code?: number; reason?: string } | undefined;
@@ -112,14 +111,13 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
     this.query = init.query;
     this.headers = init.headers;
     this.params = init.params;
-    const address = init.remoteAddress;
-    if (typeof address === 'string') this.address = address;
-    else this.addressSource = address;
+    this.address = init.remoteAddress;
   }
 
   /** The peer's IP address (read once, on first use). */
   get remoteAddress(): string {
-    return this.address ?? this.resolveAddress();
+    const address = this.address;
+    return typeof address === 'string' ? address : this.resolveAddress();
   }
 
   /**
@@ -127,11 +125,9 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
    * socket is gone (`@OnDisconnect`): a peer that reset has no address left to read.
    */
   resolveAddress(): string {
-    if (this.address !== undefined) return this.address;
-    const address = this.addressSource?.remoteAddress ?? '';
-    this.address = address;
-    this.addressSource = undefined;
-    return address;
+    const address = this.address;
+    if (typeof address === 'string') return address;
+    return (this.address = address.remoteAddress);
   }
 
   /** A per-connection bag for your own data. */

@@ -48,6 +48,7 @@ interface Internals {
   _receiver: { _bufferedBytes: number; _messageLength: number; _numFragments: number };
 }
 
+const NO_HANDSHAKE = 'ws did not complete a handshake on a duplex';
 const TEXT_FRAME = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false };
 const SENDER_IDLE = 0; // ws's Sender DEFAULT state: nothing queued behind compression or a blob
 
@@ -141,7 +142,7 @@ function open(): { ws: WebSocket; duplex: ProbeDuplex } {
   };
   let opened: WebSocket | undefined;
   wss.handleUpgrade(req as never, duplex, Buffer.alloc(0), (ws) => (opened = ws));
-  if (opened === undefined) throw new Error('ws did not complete a handshake on a duplex');
+  if (opened === undefined) throw new Error(NO_HANDSHAKE);
   duplex.collected(); // the 101 response
   return { ws: opened, duplex };
 }
@@ -214,7 +215,7 @@ export async function probeWsInternals(): Promise<ProbeOutcome> {
   const attempt = async (name: Exclude<FastPath, 'socketKey'>, check: () => string | undefined | Promise<string | undefined>): Promise<void> => {
     let problem: string | undefined;
     try {
-      problem = socket === undefined ? 'ws did not complete a handshake on a duplex' : await check();
+      problem = socket === undefined ? NO_HANDSHAKE : await check();
     } catch (err) {
       problem = `probe threw: ${(err as Error)?.message ?? String(err)}`;
     }
@@ -229,7 +230,7 @@ export async function probeWsInternals(): Promise<ProbeOutcome> {
   await attempt('preframe', () => checkPreframe(socket!.ws, socket!.duplex));
   await attempt('batch', () => checkBatch(socket!.ws, socket!.duplex));
   await attempt('receiverBytes', () => checkReceiverBytes(socket!.ws, socket!.duplex));
-  const key = socket === undefined ? 'ws did not complete a handshake on a duplex' : findSocketKey(socket.ws, socket.duplex);
+  const key = socket === undefined ? NO_HANDSHAKE : findSocketKey(socket.ws, socket.duplex);
   if (typeof key === 'symbol') outcome.socketKey = key;
   else outcome.off.socketKey = key;
   socket?.ws.terminate();
