@@ -19,7 +19,7 @@ import { NodeSocket, type NodePreparedFrame } from './node-socket';
 import { interceptRequests, serveSideRoute } from './node-side-routes';
 import { socketListeners, type ListenerContext, type SocketListeners } from './node-socket-listeners';
 import { WriteBatcher } from './write-batcher';
-import { detectFastPaths, frameText, NO_FAST_PATHS, type WsFastPaths } from './ws-internals';
+import { completeUpgrade, detectFastPaths, frameText, NO_FAST_PATHS, serverOptions, type WsFastPaths } from './ws-internals';
 
 /** Default for `maxFragments`: a 1 MiB message in 4 KiB frames still fits; ws's own default is 16,384. */
 export const DEFAULT_MAX_FRAGMENTS = 256;
@@ -71,6 +71,8 @@ export class NodeWsTransport implements Transport {
   private readonly upgradeErrorListener = (err: Error): void => this.options.logger.debug({ err }, 'upgrade socket error');
   private sideRoutes?: SideRoutes;
   private restoreRequests?: () => void;
+  /** ws's server options, when the transport completes plain handshakes itself (the `upgrade` fast path). */
+  private ownUpgrade: object | undefined;
 
   private readonly heartbeat: Heartbeat<NodeSocket>;
   private readonly pingGuard: PingGuard<NodeSocket>;
@@ -124,6 +126,7 @@ export class NodeWsTransport implements Transport {
       clientTracking: false,
       WebSocket: NodeSocket,
     });
+    this.ownUpgrade = this.fastPaths.upgrade ? serverOptions(this.wss) : undefined;
     const server = this.options.server ?? createServer((req, res) => {
       if (this.sideRoutes && serveSideRoute(this.sideRoutes, req, res, this.options.logger)) return;
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
@@ -178,6 +181,13 @@ export class NodeWsTransport implements Transport {
     if (!result.accepted) return writeRefusal(socket, result.status, result.code, result.message);
     const connection = result.connection;
     if (socket.destroyed || !socket.writable) return engine.abandon(connection);
+    // A plain handshake, checked already (handshakeProblem): completed here, without ws re-checking it
+    // and building its response line by line. A subprotocol or an extension offer goes through ws.
+    const own = this.ownUpgrade;
+    const headers = req.headers;
+    if (own !== undefined && socket.readable && headers['sec-websocket-protocol'] === undefined && (headers['sec-websocket-extensions'] === undefined || !this.options.perMessageDeflate)) {
+      return this.accept(completeUpgrade(NodeSocket, own, socket, head, headers['sec-websocket-key']!), socket, connection);
+    }
     let opened = false;
     this.wss!.handleUpgrade(req, socket, head, (ws) => {
       opened = true;
@@ -240,6 +250,7 @@ export class NodeWsTransport implements Transport {
     const server = this.httpServer;
     if (!server) return;
     server.off('upgrade', this.upgradeListener);
+    this.ownUpgrade = undefined; // an upgrade decided late goes through ws, which refuses it once closed (503)
     this.restoreRequests?.();
     this.sideRoutes?.close?.();
     this.heartbeat.stop();

@@ -7,6 +7,7 @@
  * message). A capability whose probe fails is off: the transport then takes the public API (slower,
  * never wrong) and logs one warning. `WS_CONTROLLERS_NO_WS_INTERNALS=1` turns them all off.
  */
+import { createHash, hash } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 
@@ -26,15 +27,21 @@ export interface WsFastPaths {
    * transport then adds no key of its own to each net socket. Absent: the transport uses its own.
    */
   readonly socketKey?: symbol | undefined;
+  /**
+   * A plain handshake (no subprotocol, no extension offered) is completed by the transport: the 101
+   * written in one piece and the socket handed to the WebSocket's `setSocket` with ws's own server
+   * options (`wss.options`), as ws's `completeUpgrade` does, without re-checking what was checked.
+   */
+  readonly upgrade: boolean;
   /** Why each capability that is off is off. */
   readonly off: Readonly<Partial<Record<FastPath, string>>>;
 }
 
 /** Name of one fast path. */
-export type FastPath = 'preframe' | 'batch' | 'receiverBytes' | 'socketKey';
+export type FastPath = 'preframe' | 'batch' | 'receiverBytes' | 'socketKey' | 'upgrade';
 
 /** All fast paths off (the public-API-only behaviour). */
-export const NO_FAST_PATHS: WsFastPaths = { preframe: false, batch: false, receiverBytes: false, off: {} };
+export const NO_FAST_PATHS: WsFastPaths = { preframe: false, batch: false, receiverBytes: false, upgrade: false, off: {} };
 
 /** A frame as ws's framer returns it: a header and the payload, or one buffer. */
 export type FrameList = (Buffer | string)[];
@@ -44,6 +51,7 @@ interface SenderStatic {
 }
 
 interface Internals {
+  setSocket(socket: Duplex, head: Buffer, options: object): void;
   _sender: { _state: number; sendFrame(list: FrameList, cb?: () => void): void };
   _receiver: { _bufferedBytes: number; _messageLength: number; _numFragments: number };
 }
@@ -59,11 +67,12 @@ export const FRAGMENT_COST = 128;
 export async function detectFastPaths(warn: (off: Partial<Record<FastPath, string>>) => void): Promise<WsFastPaths> {
   if (process.env[NO_WS_INTERNALS_ENV] === '1') {
     const why = `${NO_WS_INTERNALS_ENV}=1`;
-    return { preframe: false, batch: false, receiverBytes: false, off: { preframe: why, batch: why, receiverBytes: why, socketKey: why } };
+    return { preframe: false, batch: false, receiverBytes: false, upgrade: false, off: { preframe: why, batch: why, receiverBytes: why, socketKey: why, upgrade: why } };
   }
   const outcome: ProbeOutcome = await probeWsInternals();
   if (Object.keys(outcome.off).length > 0) warn(outcome.off);
-  return { preframe: outcome.preframe, batch: outcome.batch, receiverBytes: outcome.receiverBytes, socketKey: outcome.socketKey, off: outcome.off };
+  const { preframe, batch, receiverBytes, socketKey, upgrade, off } = outcome;
+  return { preframe, batch, receiverBytes, socketKey, upgrade, off };
 }
 
 // ---- the hot-path accessors: called only when their capability was probed on -------------------
@@ -100,6 +109,30 @@ export function receiverHeldBytes(ws: WebSocket): number {
   return receiver._bufferedBytes + receiver._messageLength + receiver._numFragments * FRAGMENT_COST;
 }
 
+/** The GUID RFC 6455 (section 1.3) appends to the client's key before hashing it. */
+const KEY_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+// Node's one-shot hash (20.12+) makes no Hash object per handshake; older releases build one.
+const sha1Base64: (text: string) => string =
+  typeof hash === 'function' ? (text) => hash('sha1', text, 'base64') : (text) => createHash('sha1').update(text).digest('base64');
+
+/** ws's merged server options (what its own `completeUpgrade` passes to the WebSocket). Needs `upgrade`. */
+export function serverOptions(wss: WebSocketServer): object {
+  return (wss as unknown as { options: object }).options;
+}
+
+/**
+ * Completes a plain handshake already checked (method, Upgrade, key, version; no subprotocol and no
+ * extension to negotiate) as ws's `completeUpgrade` does: the 101 in one write, then a `Socket` built
+ * and attached by ws's `setSocket` with the server's options. Needs `upgrade`.
+ */
+export function completeUpgrade<T extends WebSocket>(Socket: new (address: null, protocols: undefined, options: object) => T, options: object, socket: Duplex, head: Buffer, key: string): T {
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${sha1Base64(key + KEY_GUID)}\r\n\r\n`);
+  const ws = new Socket(null, undefined, options);
+  (ws as unknown as Internals).setSocket(socket, head, options);
+  return ws;
+}
+
 // ---- the start-up probe ----------------------------------------------------------------------------
 
 /** What the probe found: each capability on or off, and why it is off. */
@@ -108,6 +141,7 @@ interface ProbeOutcome {
   batch: boolean;
   receiverBytes: boolean;
   socketKey: symbol | undefined;
+  upgrade: boolean;
   off: Partial<Record<FastPath, string>>;
 }
 
@@ -132,19 +166,29 @@ function clientFrame(payload: string, fin: boolean, opcode: number): Buffer {
   return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | body.length, 0, 0, 0, 0]), body]);
 }
 
-function open(): { ws: WebSocket; duplex: ProbeDuplex } {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+const PROBE_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+const PROBE_MAX_PAYLOAD = 12_345;
+
+interface Opened {
+  ws: WebSocket;
+  duplex: ProbeDuplex;
+  wss: WebSocketServer;
+  /** ws's own 101 response. */
+  response: Buffer;
+}
+
+function open(): Opened {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: PROBE_MAX_PAYLOAD });
   const duplex = new ProbeDuplex();
   const req = {
     method: 'GET',
     url: '/',
-    headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+    headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': PROBE_KEY, 'sec-websocket-version': '13' },
   };
   let opened: WebSocket | undefined;
   wss.handleUpgrade(req as never, duplex, Buffer.alloc(0), (ws) => (opened = ws));
   if (opened === undefined) throw new Error(NO_HANDSHAKE);
-  duplex.collected(); // the 101 response
-  return { ws: opened, duplex };
+  return { ws: opened, duplex, wss, response: duplex.collected() };
 }
 
 const fields = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -208,10 +252,39 @@ function findSocketKey(ws: WebSocket, duplex: ProbeDuplex): symbol | string {
   return keys[0]!;
 }
 
+/**
+ * The transport's own completion on a second duplex, against ws's on the first: the same 101 bytes, an
+ * open WebSocket that reads the head's frame and frames what it sends as ws's does.
+ */
+async function checkUpgrade(opened: Opened): Promise<string | undefined> {
+  const options = fields(serverOptions(opened.wss));
+  if (options.maxPayload !== PROBE_MAX_PAYLOAD) return "the server's options are not at wss.options";
+  if (typeof (WebSocket.prototype as unknown as Partial<Internals>).setSocket !== 'function') return 'WebSocket.prototype.setSocket is missing';
+  const duplex = new ProbeDuplex();
+  try {
+    let message: unknown;
+    const ws = completeUpgrade(WebSocket, options, duplex, clientFrame('head', true, 1), PROBE_KEY);
+    ws.on('message', (data: Buffer) => (message = data.toString()));
+    if (!duplex.collected().equals(opened.response)) return "the 101 response differs from ws's own";
+    if (ws.readyState !== WebSocket.OPEN) return 'setSocket did not open the WebSocket';
+    await new Promise((resolve) => setImmediate(resolve));
+    if (message !== 'head') return 'a frame in the head did not arrive';
+    duplex.collected();
+    opened.duplex.collected();
+    ws.send('probe');
+    opened.ws.send('probe');
+    if (!duplex.collected().equals(opened.duplex.collected())) return "a frame sent differs from ws's own";
+    ws.terminate();
+    return undefined;
+  } finally {
+    duplex.destroy();
+  }
+}
+
 /** Runs every check on a fresh duplex socket; never throws. */
 export async function probeWsInternals(): Promise<ProbeOutcome> {
-  const outcome: ProbeOutcome = { preframe: false, batch: false, receiverBytes: false, socketKey: undefined, off: {} };
-  let socket: { ws: WebSocket; duplex: ProbeDuplex } | undefined;
+  const outcome: ProbeOutcome = { preframe: false, batch: false, receiverBytes: false, socketKey: undefined, upgrade: false, off: {} };
+  let socket: Opened | undefined;
   const attempt = async (name: Exclude<FastPath, 'socketKey'>, check: () => string | undefined | Promise<string | undefined>): Promise<void> => {
     let problem: string | undefined;
     try {
@@ -230,6 +303,7 @@ export async function probeWsInternals(): Promise<ProbeOutcome> {
   await attempt('preframe', () => checkPreframe(socket!.ws, socket!.duplex));
   await attempt('batch', () => checkBatch(socket!.ws, socket!.duplex));
   await attempt('receiverBytes', () => checkReceiverBytes(socket!.ws, socket!.duplex));
+  await attempt('upgrade', () => checkUpgrade(socket!));
   const key = socket === undefined ? NO_HANDSHAKE : findSocketKey(socket.ws, socket.duplex);
   if (typeof key === 'symbol') outcome.socketKey = key;
   else outcome.off.socketKey = key;

@@ -23,6 +23,8 @@ const cases: Case[] = [
   { name: "the sender's _state is renamed", edits: [{ file: 'lib/sender.js', from: /this\._state\b/, to: 'this._queueState' }], off: ['preframe'] },
   { name: "the receiver's _bufferedBytes is renamed", edits: [{ file: 'lib/receiver.js', from: /\._bufferedBytes\b/, to: '._pendingBytes' }], off: ['batch', 'receiverBytes'] },
   { name: "the receiver's fragment counter is renamed", edits: [{ file: 'lib/receiver.js', from: /\._numFragments\b/, to: '._fragmentCount' }], off: ['receiverBytes'] },
+  { name: "ws's 101 response gains a header", edits: [{ file: 'lib/websocket-server.js', from: /'Connection: Upgrade',/, to: "'Connection: Upgrade',\n      'X-Ws-Release: next'," }], off: ['upgrade'] },
+  { name: 'setSocket is renamed', edits: [{ file: 'lib/websocket.js', from: /\bsetSocket\(/g, to: 'attachSocket(' }, { file: 'lib/websocket-server.js', from: /\.setSocket\(/g, to: '.attachSocket(' }], off: ['upgrade'] },
   { name: 'ws keeps the WebSocket of a net socket under a string key', edits: [{ file: 'lib/constants.js', from: /kWebSocket: Symbol\('websocket'\)/, to: "kWebSocket: '__wsProbe'" }], off: ['socketKey'] },
 ];
 
