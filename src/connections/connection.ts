@@ -87,6 +87,12 @@ export class Connection<C extends ControllerInfo = ControllerInfo> implements Co
   kicked = false;
   /** Set when a resume took its session elsewhere: its close must not end the session. */
   takenOver = false;
+  /** @internal The engine's list of open connections (links on the connection: no hash table insert per connect). */
+  listOwner: object | undefined = undefined;
+  /** @internal */
+  listPrev: Connection<C> | undefined = undefined;
+  /** @internal */
+  listNext: Connection<C> | undefined = undefined;
   // data, rooms, locals and the queue are created on first use: most connections never need some of
   // them, and at 10,000 idle connections each empty object is a measurable share of the memory.
   private dataBag: Record<string, unknown> | undefined;

@@ -13,6 +13,7 @@ import { asControl, asEnvelope, encodeError, parseFrame, type ControlFrame, type
 import { MAX_EVENT_NAME_LENGTH } from '../protocol/wire';
 import { boundText } from '../util/bounded-text';
 import { isThenable, SETTLED } from '../util/thenable';
+import { IntrusiveList } from '../util/intrusive-list';
 import { RawMessageData } from '../protocol/raw-message';
 import type { RouteTable } from '../discovery/route-table';
 import { ErrorCodes, WsException } from '../errors/ws-exception';
@@ -61,7 +62,7 @@ function forbidden(): WsException {
 /** Drives connections for one app. */
 export class ConnectionEngine implements TransportEngine<EngineConnection> {
   /** Connections whose socket is open (or closing). */
-  private readonly live = new Set<EngineConnection>();
+  private readonly live = new IntrusiveList<EngineConnection>();
   private readonly disconnecting = new Set<Promise<void>>();
   private drained: (() => void) | undefined;
   private shuttingDown = false;

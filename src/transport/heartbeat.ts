@@ -21,7 +21,7 @@ export class Heartbeat<S extends PingableSocket> {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly sockets: ReadonlySet<S>,
+    private readonly sockets: Iterable<S> & { readonly size: number },
   ) {}
 
   /** Sockets it pings (none when the interval is 0). */

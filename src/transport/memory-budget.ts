@@ -8,6 +8,7 @@
  * the eviction mark is reached. Nothing here is per address: behind a proxy every peer shares one.
  */
 import { getHeapStatistics } from 'node:v8';
+import { IntrusiveList, type ListLinks } from '../util/intrusive-list';
 
 /** New upgrades are refused while the total is above this share of the budget. */
 export const ADMIT_BELOW = 0.9;
@@ -21,8 +22,8 @@ export function defaultMemoryBudget(): number {
   return Math.floor(getHeapStatistics().heap_size_limit / 4);
 }
 
-/** What the budget reads of a socket. */
-export interface BudgetedSocket {
+/** What the budget reads of a socket (and the links of the registry it is in). */
+export interface BudgetedSocket extends ListLinks<BudgetedSocket> {
   /** Incoming bytes the socket holds (kept up to date by the transport). */
   heldBytes: number;
   /** Outgoing bytes queued (ws's public `bufferedAmount`). */
@@ -33,7 +34,7 @@ export interface BudgetedSocket {
 export type EvictionCause = 'message' | 'send-buffer';
 
 /** Process-wide accounting for one transport's sockets. */
-export class MemoryBudget<S extends BudgetedSocket> {
+export class MemoryBudget<S extends BudgetedSocket & ListLinks<S>> {
   private inbound = 0;
   private outbound = 0;
   private pending = false;
@@ -49,8 +50,8 @@ export class MemoryBudget<S extends BudgetedSocket> {
     /** Bytes; 0 or Infinity turns the budget off. */
     readonly limit: number,
     private readonly evict: (socket: S, cause: EvictionCause) => void,
-    /** The transport's open sockets: the budget adds and removes them; the heartbeat reads the same set. */
-    readonly sockets: Set<S> = new Set<S>(),
+    /** The transport's open sockets: the budget adds and removes them; the heartbeat reads the same list. */
+    readonly sockets: IntrusiveList<S> = new IntrusiveList<S>(),
   ) {}
 
   /** Whether the budget is on. */

@@ -39,6 +39,12 @@ export class NodeSocket extends WebSocket implements TransportSocket, BatchedSoc
   sawMessage = false;
   /** @internal The heartbeat's ping is unanswered. */
   awaitingPong = false;
+  /** @internal The transport's registry of open sockets (links on the socket, no hash table). */
+  listOwner: object | undefined = undefined;
+  /** @internal */
+  listPrev: NodeSocket | undefined = undefined;
+  /** @internal */
+  listNext: NodeSocket | undefined = undefined;
 
   /** @internal The transport's hooks, once accepted (side channels have none and use listeners). */
   hooks: SocketHooks | undefined = undefined;

@@ -98,6 +98,9 @@ test('over the budget the biggest holder is closed with 1009 first; smaller ones
 
 class FakeSocket implements BudgetedSocket {
   heldBytes = 0;
+  listOwner: object | undefined = undefined;
+  listPrev: FakeSocket | undefined = undefined;
+  listNext: FakeSocket | undefined = undefined;
   constructor(
     readonly name: string,
     public bufferedAmount = 0,
