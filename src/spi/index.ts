@@ -37,6 +37,7 @@ export type {
 export type { EngineObserver as LifecycleObserver } from './extensions';
 export type { LogFn, Logger } from '../util/logger';
 export { isThenable } from '../util/thenable';
+export { IntrusiveList, type ListLinks } from '../util/intrusive-list';
 export type { WsClient } from '../socket/ws-client';
 export { handshakeProblem, handshakeProblemOf, type HandshakeCheckOptions } from './handshake-check';
 export { handshakeFromRequest, refusalResponse, upgradeRequired } from './web-handshake';

@@ -8,7 +8,7 @@
  * the eviction mark is reached. Nothing here is per address: behind a proxy every peer shares one.
  */
 import { getHeapStatistics } from 'node:v8';
-import { IntrusiveList, type ListLinks } from '../util/intrusive-list';
+import { IntrusiveList, type ListLinks } from '../spi';
 
 /** New upgrades are refused while the total is above this share of the budget. */
 export const ADMIT_BELOW = 0.9;
