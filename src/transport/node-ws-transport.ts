@@ -186,6 +186,8 @@ export class NodeWsTransport implements Transport {
     const own = this.ownUpgrade;
     const headers = req.headers;
     if (own !== undefined && socket.readable && headers['sec-websocket-protocol'] === undefined && (headers['sec-websocket-extensions'] === undefined || !this.options.perMessageDeflate)) {
+      // ws's own error listener takes over in setSocket: the socket keeps one listener, not an array of two.
+      socket.removeListener('error', this.upgradeErrorListener);
       return this.accept(completeUpgrade(NodeSocket, own, socket, head, headers['sec-websocket-key']!), socket, connection);
     }
     let opened = false;

@@ -27,6 +27,8 @@ class HooksController {
       // The budget finds the WebSocket under ws's own key: the net socket gets no key of ours.
       ownKey: Object.getOwnPropertySymbols(raw).includes(SOCKET),
       wsKeys: Object.getOwnPropertySymbols(raw).filter((key) => (raw as Record<symbol, unknown>)[key] === socket).length,
+      // The transport's own upgrade leaves ws's error listener alone on the net socket (through ws: ours too).
+      rawErrorListeners: (raw as { listenerCount(event: string): number }).listenerCount('error'),
     };
   }
 
@@ -62,7 +64,7 @@ afterEach(async () => {
 test('an accepted socket has no listeners of its own, and messages still reach the handlers', async () => {
   const reply = await client.request('inspect');
   const probing = process.env.WS_CONTROLLERS_NO_WS_INTERNALS !== '1';
-  expect(reply.payload).toEqual({ nodeSocket: true, listeners: [0, 0, 0, 0, 0], ownKey: !probing, wsKeys: probing ? 1 : 2 });
+  expect(reply.payload).toEqual({ nodeSocket: true, listeners: [0, 0, 0, 0, 0], ownKey: !probing, wsKeys: probing ? 1 : 2, rawErrorListeners: probing ? 1 : 2 });
   expect((await client.request('echo')).payload).toBe('echoed');
 });
 
